@@ -1,1 +1,22 @@
-export {};
+export { BN_EPSILON, CHANNEL_AXIS, STEM_FILTERS } from './constants';
+export { stem, type StemOptions } from './stem';
+export {
+  bottleneckBlock,
+  bottleneckStack,
+  BOTTLENECK_EXPANSION,
+  type BottleneckBlockOptions,
+  type StackOptions,
+} from './bottleneck';
+export {
+  preactBottleneckBlock,
+  preactBottleneckStack,
+  postActivation,
+  type PreactBottleneckBlockOptions,
+} from './preact-bottleneck';
+export { basicBlock, basicStack, type BasicBlockOptions } from './basic';
+export {
+  notebookToKerasName,
+  kerasToNotebookName,
+  type KerasToNotebookOptions,
+  type NotebookBlockNaming,
+} from './naming';

@@ -1,1 +1,27 @@
-export {};
+// Models: the generic builder and its options.
+export { buildResNet, type ResNetArchitecture } from './models/build-resnet';
+export {
+  type ResNetOptions,
+  type ResolvedResNetOptions,
+  type ClassifierActivation,
+  type Pooling,
+  DEFAULT_INPUT_SHAPE,
+  MIN_INPUT_SIZE,
+} from './models/options';
+export { resolveResNetOptions } from './models/validate-options';
+export { stackFnFor, STAGE_FILTERS, type StackFn, type BlockType } from './models/stages';
+
+// Registry: timm-style listModels / createModel / getModelConfig / registerModel.
+export { createModel, getModelConfig, listModels, registerModel, type RegisterModelOptions } from './registry/registry';
+export {
+  type ModelConfig,
+  type PreprocessingConfig,
+  type PreprocessingMode,
+  CAFFE_PREPROCESSING,
+  TF_PREPROCESSING,
+  TORCH_PREPROCESSING,
+} from './registry/model-config';
+
+// Summary: Keras-like model.summary() as data and as text.
+export { summarizeModel, type ModelSummary, type SummaryRow, type SummaryShape } from './summary/summarize';
+export { formatSummary, type FormatSummaryOptions } from './summary/format';

@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { postActivation, stem } from '@resnet-ts/blocks';
+import { classifierHead } from './head';
+import type { ResNetOptions } from './options';
+import type { StackFn } from './stages';
+import { resolveResNetOptions } from './validate-options';
+
+/** What distinguishes one ResNet from another (Keras's `ResNet(stack_fn, preact, use_bias, ...)`). */
+export interface ResNetArchitecture {
+  /** Adds the residual stages after the stem. */
+  stackFn: StackFn;
+  /** Pre-activation network (v2): no BN/ReLU in the stem, `post_bn`/`post_relu` after the stages. */
+  preact: boolean;
+  /** Bias on the stem convolution `conv1_conv`. */
+  useBias: boolean;
+  /** Default model name (`resnet50`), used when `options.name` is not given. */
+  modelName: string;
+}
+
+/**
+ * The one generic ResNet builder: input -> stem -> `stackFn` -> [`post_bn`, `post_relu`] -> head.
+ * Returns a new `tf.LayersModel` with freshly initialised weights; the caller owns (and disposes) it.
+ */
+export function buildResNet(architecture: ResNetArchitecture, options: ResNetOptions = {}): tf.LayersModel {
+  const resolved = resolveResNetOptions(options, architecture.modelName);
+  const input = tf.input({ shape: resolved.inputShape, name: 'input_1' });
+  let x = stem(input, { preact: architecture.preact, useBias: architecture.useBias });
+  x = architecture.stackFn(x);
+  if (architecture.preact) x = postActivation(x);
+  const output = classifierHead(x, resolved);
+  return tf.model({ inputs: input, outputs: output, name: resolved.name });
+}

@@ -1,0 +1,37 @@
+/** Activation of the `predictions` layer: 'softmax' (probabilities) or null for raw logits. */
+export type ClassifierActivation = 'softmax' | 'sigmoid' | null;
+
+/** Global pooling of the feature map when `includeTop` is false. */
+export type Pooling = 'avg' | 'max';
+
+/** Options of every ResNet builder, as Keras applications name them. */
+export interface ResNetOptions {
+  /** Input shape, channels last `[height, width, channels]`; each spatial dim >= 32. Default [224, 224, 3]. */
+  inputShape?: [number, number, number];
+  /** Include the `avg_pool` + `predictions` classifier head. Default true. */
+  includeTop?: boolean;
+  /**
+   * Pooling when `includeTop` is false: 'avg' (`avg_pool`), 'max' (`max_pool`) or undefined for the
+   * 4D feature map. Ignored when `includeTop` is true (the head always average-pools), as in Keras.
+   */
+  pooling?: Pooling;
+  /** Number of classes of the `predictions` layer. Default 1000. */
+  classes?: number;
+  /** Activation of `predictions`: 'softmax' (default), 'sigmoid', or null for logits. */
+  classifierActivation?: ClassifierActivation;
+  /** Model name. Default: the variant's name (`resnet50`, `resnet50v2`, ...). */
+  name?: string;
+  /**
+   * Pretrained weights to load: null (default) for random initialisation. Any other value is not
+   * supported yet (see `check-weights.ts`).
+   */
+  weights?: string | null;
+}
+
+/** Options with every default filled in. */
+export type ResolvedResNetOptions = Required<Omit<ResNetOptions, 'pooling'>> & Pick<ResNetOptions, 'pooling'>;
+
+export const DEFAULT_INPUT_SHAPE: [number, number, number] = [224, 224, 3];
+
+/** Keras's smallest accepted spatial size for ResNets: 32 (five stride-2 reductions down to 1x1). */
+export const MIN_INPUT_SIZE = 32;
