@@ -1,0 +1,44 @@
+/**
+ * Local file access for the platform-neutral entry: in Node it loads `node:fs` lazily (the
+ * specifier is a variable so browser bundlers leave it alone); elsewhere it explains what to pass.
+ */
+
+type FsPromises = typeof import('node:fs/promises');
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function nodeFs(what: string): Promise<FsPromises> {
+  if (!isNode()) {
+    throw new Error(`${what}: local paths work only in Node; in the browser pass a URL or the file's bytes`);
+  }
+  const specifier = 'node:fs/promises';
+  return (await import(/* @vite-ignore */ specifier)) as FsPromises;
+}
+
+/** Reads a whole local file; a missing file is an error naming it. */
+export async function readLocalFile(path: string): Promise<Uint8Array> {
+  const fs = await nodeFs(path);
+  try {
+    return new Uint8Array(await fs.readFile(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${path}: file not found`);
+    if (code === 'EISDIR') throw new Error(`${path}: is a folder, expected a file`);
+    throw new Error(`${path}: cannot read (${(error as Error).message})`);
+  }
+}
+
+/** Writes a file atomically: a temp file beside it, then a rename, so readers never see half a file. */
+export async function writeLocalFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const fs = await nodeFs(path);
+  const temp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await fs.writeFile(temp, bytes);
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw new Error(`${path}: cannot write (${(error as Error).message})`);
+  }
+}
