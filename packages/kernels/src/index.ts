@@ -1,1 +1,5 @@
-export {};
+export {
+  registerWasmTrainingKernels,
+  trainingKernelNames,
+  wasmTrainingKernelsRegistered,
+} from './register-wasm-training-kernels';

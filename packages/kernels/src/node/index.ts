@@ -1,1 +1,2 @@
-export {};
+export { initNodeWasmBackend, MAX_WASM_THREADS } from './init-node-wasm-backend';
+export type { NodeWasmBackendInfo, NodeWasmBackendOptions } from './init-node-wasm-backend';
