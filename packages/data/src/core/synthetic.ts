@@ -1,0 +1,174 @@
+import type { ExampleSource } from './example-source';
+import { PipelineDataset, type PipelineOptions, resolveImageSize } from './pipeline';
+import { Rng, RngPurpose } from './rng';
+import { SHAPE_NAMES, insideShape, type ShapeName } from './shapes';
+import type { DatasetSplits, RgbImage } from './types';
+
+export interface SyntheticShapesOptions extends PipelineOptions {
+  /** Number of classes, 2..10: the first N of circle, square, triangle, star, cross, ring, hexagon, crescent, heart, ellipse. Default 6. */
+  classes?: number;
+  /** Number of examples. Default 1200. */
+  count?: number;
+  /** Output size (also the size drawn at). Default 64. */
+  imageSize?: number | [number, number];
+  /** Standard deviation of the Gaussian pixel noise, 0..255 scale, drawn per image in [0, noise]. Default 16. */
+  noise?: number;
+  /** Index of the first example: datasets with the same seed and disjoint ranges share no image. Default 0. */
+  firstIndex?: number;
+  /** Shuffle and augment by default (a training set). Default true. */
+  training?: boolean;
+}
+
+/**
+ * Synthetic "shapes": example i is drawn from (seed, i) alone, on plain pixel arrays (no canvas),
+ * so it is identical in Node and the browser. Shape colour, size, position, rotation, background
+ * (solid, gradient or stripes), line distractors and noise all vary, so colour or position alone
+ * do not give the class away. Classes are balanced: example i has class i mod classes.
+ */
+export function syntheticShapes(options: SyntheticShapesOptions = {}): PipelineDataset {
+  const classes = options.classes ?? 6;
+  if (!(Number.isInteger(classes) && classes >= 2 && classes <= SHAPE_NAMES.length)) {
+    throw new Error(`syntheticShapes: classes must be an integer from 2 to ${SHAPE_NAMES.length}, got ${classes}`);
+  }
+  const count = options.count ?? 1200;
+  if (!(Number.isInteger(count) && count > 0)) throw new Error(`syntheticShapes: count must be a positive integer, got ${count}`);
+  const [height, width] = resolveImageSize(options.imageSize, 64);
+  const seed = options.seed ?? 0;
+  const firstIndex = options.firstIndex ?? 0;
+  const noise = options.noise ?? 16;
+  const shapes = SHAPE_NAMES.slice(0, classes);
+  const source: ExampleSource = {
+    size: count,
+    label: (i) => (firstIndex + i) % classes,
+    describe: (i) => `syntheticShapes(seed ${seed})[${firstIndex + i}]`,
+    load: async (i) => drawShapeExample(shapes[(firstIndex + i) % classes], width, height, noise, Rng.at(seed, RngPurpose.synth, firstIndex + i)),
+  };
+  return new PipelineDataset(source, shapes, { ...options, imageSize: [height, width], training: options.training ?? true, defaultImageSize: 64 });
+}
+
+export interface SyntheticShapesSplitOptions extends Omit<SyntheticShapesOptions, 'count' | 'firstIndex' | 'training'> {
+  /** Default 1000. */
+  trainCount?: number;
+  /** Default 200. */
+  valCount?: number;
+  /** Default 0 (no test split). */
+  testCount?: number;
+}
+
+/** Train / val / test synthetic sets drawn from disjoint example ranges of one seed. */
+export function syntheticShapesSplits(options: SyntheticShapesSplitOptions = {}): DatasetSplits<PipelineDataset> {
+  const trainCount = options.trainCount ?? 1000;
+  const valCount = options.valCount ?? 200;
+  const testCount = options.testCount ?? 0;
+  const train = syntheticShapes({ ...options, count: trainCount, firstIndex: 0, training: true });
+  const val = syntheticShapes({ ...options, count: valCount, firstIndex: trainCount, training: false });
+  if (testCount <= 0) return { train, val };
+  return { train, val, test: syntheticShapes({ ...options, count: testCount, firstIndex: trainCount + valCount, training: false }) };
+}
+
+type Rgb = [number, number, number];
+
+function randomColor(rng: Rng): Rgb {
+  return [rng.int(256), rng.int(256), rng.int(256)];
+}
+
+function luminance([r, g, b]: Rgb): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+/** Draws one example. Exported for tests and for previews in the demo. */
+export function drawShapeExample(shape: ShapeName, width: number, height: number, noise: number, rng: Rng): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  const background = randomColor(rng);
+  const background2 = randomColor(rng);
+  const style = rng.int(3); // 0 solid, 1 gradient, 2 stripes
+  const angle = rng.uniform(0, Math.PI);
+  const stripePeriod = rng.uniform(0.08, 0.25) * Math.min(width, height);
+  const gx = Math.cos(angle);
+  const gy = Math.sin(angle);
+  const diagonal = Math.hypot(width, height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const along = (x - width / 2) * gx + (y - height / 2) * gy;
+      // Stripes are a soft mix so that the shape edges remain the strongest edges.
+      const t = style === 0 ? 0 : style === 1 ? 0.5 + along / diagonal : 0.35 * (0.5 + 0.5 * Math.sin((2 * Math.PI * along) / stripePeriod));
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) data[o + c] = background[c] * (1 - t) + background2[c] * t;
+    }
+  }
+  const backgroundLuma = (luminance(background) + luminance(background2)) / 2;
+  let color = randomColor(rng);
+  for (let attempt = 0; attempt < 20 && Math.abs(luminance(color) - backgroundLuma) < 60; attempt++) color = randomColor(rng);
+
+  const size = Math.min(width, height);
+  const radius = rng.uniform(0.2, 0.42) * size;
+  const cx = rng.uniform(radius * 0.8, width - radius * 0.8);
+  const cy = rng.uniform(radius * 0.8, height - radius * 0.8);
+  const theta = rng.uniform(0, 2 * Math.PI);
+  drawDistractors(data, width, height, rng);
+  fillShape(data, width, height, shape, cx, cy, radius, theta, color);
+  addNoise(data, rng.uniform(0, noise), rng);
+  return { data, width, height };
+}
+
+/** Fills a shape with 4x supersampled coverage, blending into the existing pixels. */
+function fillShape(data: Uint8Array, width: number, height: number, shape: ShapeName, cx: number, cy: number, radius: number, theta: number, color: Rgb): void {
+  const cos = Math.cos(theta);
+  const sin = Math.sin(theta);
+  const x0 = Math.max(0, Math.floor(cx - radius - 1));
+  const x1 = Math.min(width, Math.ceil(cx + radius + 1));
+  const y0 = Math.max(0, Math.floor(cy - radius - 1));
+  const y1 = Math.min(height, Math.ceil(cy + radius + 1));
+  const offsets = [0.25, 0.75];
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      let hits = 0;
+      for (const oy of offsets) {
+        for (const ox of offsets) {
+          const dx = (x + ox - cx) / radius;
+          const dy = (y + oy - cy) / radius;
+          // Rotate the sample into shape-local coordinates.
+          if (insideShape(shape, cos * dx + sin * dy, -sin * dx + cos * dy)) hits++;
+        }
+      }
+      if (hits === 0) continue;
+      const alpha = hits / 4;
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) data[o + c] = data[o + c] * (1 - alpha) + color[c] * alpha + 0.5;
+    }
+  }
+}
+
+/** Zero to two thin random line segments, so that "any edge" is not a shortcut to the class. */
+function drawDistractors(data: Uint8Array, width: number, height: number, rng: Rng): void {
+  const lines = rng.int(3);
+  for (let l = 0; l < lines; l++) {
+    const color = randomColor(rng);
+    const xa = rng.uniform(0, width);
+    const ya = rng.uniform(0, height);
+    const length = rng.uniform(0.2, 0.5) * Math.min(width, height);
+    const direction = rng.uniform(0, 2 * Math.PI);
+    const steps = Math.ceil(length * 2);
+    const thickness = Math.max(1, Math.round(Math.min(width, height) / 64));
+    for (let s = 0; s <= steps; s++) {
+      const px = Math.round(xa + (Math.cos(direction) * length * s) / steps);
+      const py = Math.round(ya + (Math.sin(direction) * length * s) / steps);
+      for (let ty = 0; ty < thickness; ty++) {
+        for (let tx = 0; tx < thickness; tx++) {
+          const x = px + tx;
+          const y = py + ty;
+          if (x < 0 || y < 0 || x >= width || y >= height) continue;
+          data.set(color, (y * width + x) * 3);
+        }
+      }
+    }
+  }
+}
+
+function addNoise(data: Uint8Array, sigma: number, rng: Rng): void {
+  if (sigma <= 0) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] + sigma * rng.normal();
+    data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+}
