@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createModel, type ResNetOptions } from '../src/index';
+import { randomizeWeights, withModel } from './helpers';
+
+describe('model options', () => {
+  let before = 0;
+  beforeEach(() => {
+    before = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('names the model after the variant unless a name is given', async () => {
+    await withModel('resnet34', { inputShape: [32, 32, 3] }, (model) => expect(model.name).toBe('resnet34'));
+    await withModel('resnet34', { inputShape: [32, 32, 3], name: 'signs_net' }, (model) => expect(model.name).toBe('signs_net'));
+  });
+
+  it('outputs logits with classifierActivation null and their softmax by default', async () => {
+    const options: ResNetOptions = { inputShape: [32, 32, 3], classes: 5 };
+    await withModel('resnet18', { ...options, classifierActivation: null }, async (logitsModel) => {
+      expect(logitsModel.getLayer('predictions').getConfig().activation).toBe('linear');
+      randomizeWeights(logitsModel, 5);
+      await withModel('resnet18', options, (softmaxModel) => {
+        softmaxModel.setWeights(logitsModel.getWeights());
+        tf.tidy(() => {
+          const images = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 7);
+          const logits = logitsModel.predict(images) as tf.Tensor;
+          const probs = softmaxModel.predict(images) as tf.Tensor;
+          expect(tf.sum(probs, 1).arraySync() as number[]).toEqual([expect.closeTo(1, 5), expect.closeTo(1, 5)]);
+          expect(tf.min(logits).arraySync()).toBeLessThan(0); // logits are not probabilities
+          const diff = tf.max(tf.abs(tf.sub(tf.softmax(logits), probs))).arraySync() as number;
+          expect(diff).toBeLessThan(1e-6);
+        });
+      });
+    });
+  });
+
+  it.each<[string, ResNetOptions, RegExp]>([
+    ['a 31-pixel input', { inputShape: [31, 64, 3] }, /resnet50: inputShape \[31,64,3\] is too small; height and width must be at least 32/],
+    ['a 2D input shape', { inputShape: [64, 64] as unknown as [number, number, number] }, /inputShape must be \[height, width, channels\]/],
+    ['a fractional dimension', { inputShape: [64.5, 64, 3] }, /positive integers/],
+    ['zero classes', { classes: 0 }, /classes must be a positive integer, got 0/],
+    ['an unknown pooling', { includeTop: false, pooling: 'sum' as 'avg' }, /pooling must be 'avg', 'max' or undefined, got "sum"/],
+    ['an unknown activation', { classifierActivation: 'relu' as 'softmax' }, /classifierActivation must be 'softmax', 'sigmoid' or null/],
+    ['grey inputs with weights', { inputShape: [64, 64, 1], weights: 'imagenet' }, /pretrained weights need 3 input channels, inputShape has 1/],
+    ['imagenet weights with 10 classes', { classes: 10, weights: 'imagenet' }, /imagenet weights with includeTop need classes: 1000/],
+    ['imagenet weights', { weights: 'imagenet' }, /resnet50: weights "imagenet" are not yet supported/],
+    ['a weights file', { weights: 'model.h5', includeTop: false }, /weights "model.h5" are not yet supported/],
+  ])('rejects %s with a clear error', (_what, options, message) => {
+    expect(() => createModel('resnet50', options)).toThrow(message);
+  });
+
+  it('builds nothing when the options are rejected', () => {
+    expect(() => createModel('resnet152', { inputShape: [16, 16, 3] })).toThrow(/too small/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

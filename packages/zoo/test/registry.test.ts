@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { createModel, getModelConfig, listModels, registerModel } from '../src/index';
+
+describe('model registry', () => {
+  it('lists the built-in variants and filters them by wildcard', () => {
+    expect(listModels()).toEqual([
+      'resnet18',
+      'resnet34',
+      'resnet50',
+      'resnet101',
+      'resnet152',
+      'resnet50v2',
+      'resnet101v2',
+      'resnet152v2',
+    ]);
+    expect(listModels('*v2')).toEqual(['resnet50v2', 'resnet101v2', 'resnet152v2']);
+    expect(listModels('resnet1*')).toEqual(['resnet18', 'resnet101', 'resnet152', 'resnet101v2', 'resnet152v2']);
+    expect(listModels('vgg*')).toEqual([]);
+  });
+
+  it('gives each family the preprocessing Keras / torchvision weights expect', () => {
+    const v1 = getModelConfig('resnet50');
+    expect(v1.preprocessing).toEqual({ mode: 'caffe', channelOrder: 'bgr', mean: [103.939, 116.779, 123.68], std: [1, 1, 1] });
+    expect(v1).toMatchObject({
+      blockType: 'bottleneck',
+      blocksPerStage: [3, 4, 6, 3],
+      preact: false,
+      useBias: true,
+      inputSize: [224, 224, 3],
+      numClasses: 1000,
+      firstConv: 'conv1_conv',
+      classifier: 'predictions',
+    });
+    expect(getModelConfig('resnet152v2')).toMatchObject({
+      blockType: 'preact-bottleneck',
+      blocksPerStage: [3, 8, 36, 3],
+      preact: true,
+      preprocessing: { mode: 'tf', mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+    });
+    expect(getModelConfig('resnet34')).toMatchObject({
+      blockType: 'basic',
+      useBias: false,
+      preprocessing: { mode: 'torch', channelOrder: 'rgb' },
+    });
+  });
+
+  it('returns copies that callers cannot use to change the registry', () => {
+    const config = getModelConfig('resnet50');
+    (config.blocksPerStage as number[])[2] = 99;
+    expect(getModelConfig('resnet50').blocksPerStage).toEqual([3, 4, 6, 3]);
+  });
+
+  it('names the available models when a name is unknown', () => {
+    const message = /Unknown model "resnet51"; available models: resnet18, resnet34, resnet50, resnet101/;
+    expect(() => createModel('resnet51')).toThrow(message);
+    expect(() => getModelConfig('resnet51')).toThrow(message);
+  });
+
+  it('adds ResNet200 (Keras-style v2, 3-24-36-3) with one registration', () => {
+    registerModel({ ...getModelConfig('resnet152v2'), name: 'resnet200v2', blocksPerStage: [3, 24, 36, 3] });
+    expect(listModels()).toContain('resnet200v2');
+    const before = tf.memory().numTensors;
+    const model = createModel('resnet200v2', { inputShape: [32, 32, 3], includeTop: false });
+    try {
+      expect(model.name).toBe('resnet200v2');
+      // v2 strides the last block of a stage: 32 -> stem 8 -> conv2 4 -> conv3 2.
+      expect(model.getLayer('conv3_block24_out').outputShape).toEqual([null, 2, 2, 512]);
+      expect(model.outputs[0].shape).toEqual([null, 1, 1, 2048]);
+    } finally {
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses duplicate and malformed registrations', () => {
+    expect(() => registerModel(getModelConfig('resnet50'))).toThrow(/"resnet50" is already registered; pass \{ overwrite: true \}/);
+    expect(() => registerModel({ ...getModelConfig('resnet50'), name: 'resnet3stage', blocksPerStage: [3, 4, 6] })).toThrow(
+      /blocksPerStage must give 4 positive integers \(stages conv2..conv5\), got \[3,4,6\]/,
+    );
+    expect(() => registerModel({ ...getModelConfig('resnet50v2'), name: 'tinyv2', blocksPerStage: [1, 1, 1, 1] })).toThrow(
+      /pre-activation stages need at least 2 blocks/,
+    );
+    expect(listModels()).not.toContain('resnet3stage');
+    registerModel({ ...getModelConfig('resnet50'), classifier: 'fc' }, { overwrite: true });
+    expect(getModelConfig('resnet50').classifier).toBe('fc');
+  });
+});
