@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomizeWeights, withModel } from './helpers';
+import { randomizeWeights, withModel } from './models-helpers';
 
 /** Runs `model` on `images` on the given backend and returns plain numbers. */
 async function predictOn(backend: string, model: tf.LayersModel, images: tf.Tensor): Promise<Float32Array> {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModel, type ResNetOptions } from '../src/index';
-import { randomizeWeights, withModel } from './helpers';
+import { randomizeWeights, withModel } from './models-helpers';
 
 describe('model options', () => {
   let before = 0;

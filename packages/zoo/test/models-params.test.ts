@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sizeOf, withModel } from './helpers';
+import { sizeOf, withModel } from './models-helpers';
 
 // Counts from Keras applications (`model.count_params()`) and torchvision (`sum(p.numel())`).
 describe('parameter counts match Keras and torchvision', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listModels } from '../src/index';
-import { withModel } from './helpers';
+import { withModel } from './models-helpers';
 
 const FEATURES: Record<string, number> = {
   resnet18: 512,
