@@ -5,6 +5,5 @@ export type { SaveKerasWeightsOptions, SaveKerasWeightsResult, BytesSink } from 
 export type { KerasWeightFile, KerasLayerWeights, KerasWeight } from './keras-file';
 export type { LayerMatching, SkippedLayer } from './plan-weight-assignment';
 export type { BinarySource } from './source/binary-source';
-export { notebookToKerasLayerName, kerasToNotebookLayerName } from './resnet-layer-names';
 export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';

@@ -1,5 +1,5 @@
 import { canonicalWeightName, type KerasLayerWeights, type KerasWeight } from './keras-file';
-import { notebookToKerasLayerName } from './resnet-layer-names';
+import { notebookToKerasName } from '@resnet-ts/blocks';
 
 /** What a model layer expects: its name and its weights (short name + shape), in order. */
 export interface ExpectedLayer {
@@ -64,13 +64,13 @@ function alignWeights(expected: ExpectedLayer, file: KerasLayerWeights): KerasWe
   return ordered;
 }
 
+/** A layer's keras-applications name when it has an original/notebook ResNet name, else itself. */
+const kerasName = (name: string) => notebookToKerasName(name) ?? name;
+
 function pairByName(model: ExpectedLayer[], file: KerasLayerWeights[]) {
   const exact = new Map(file.map((l) => [l.name, l]));
-  const mapped = new Map(file.map((l) => [notebookToKerasLayerName(l.name), l]));
-  return model.map((layer) => ({
-    layer,
-    file: exact.get(layer.name) ?? mapped.get(notebookToKerasLayerName(layer.name)),
-  }));
+  const mapped = new Map(file.map((l) => [kerasName(l.name), l]));
+  return model.map((layer) => ({ layer, file: exact.get(layer.name) ?? mapped.get(kerasName(layer.name)) }));
 }
 
 function pairByTopology(model: ExpectedLayer[], file: KerasLayerWeights[], label: string) {

@@ -23,6 +23,20 @@ function signatureOffset(bytes: Uint8Array): number {
 }
 
 /**
+ * The end-of-file address the superblock declares (relative to the superblock), or undefined
+ * for layouts we do not parse. Superblock v0/v1 keep it after the base and free-space addresses,
+ * v2/v3 after the base and extension addresses; we assume 8-byte offsets, as every writer uses.
+ */
+function declaredLength(bytes: Uint8Array, offset: number): number | undefined {
+  const version = bytes[offset + 8];
+  const eofAt = { 0: 40, 1: 44, 2: 28, 3: 28 }[version as 0 | 1 | 2 | 3];
+  const sizeOfOffsets = version <= 1 ? bytes[offset + 13] : bytes[offset + 9];
+  if (eofAt === undefined || sizeOfOffsets !== 8 || offset + eofAt + 8 > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset + eofAt, 8);
+  return Number(view.getBigUint64(0, true)) + offset;
+}
+
+/**
  * Opens HDF5 bytes read-only, runs `read` and always closes and frees the scratch copy.
  * `label` names the file in errors (a path, a URL or "bytes").
  */
@@ -30,6 +44,10 @@ export async function withH5File<T>(bytes: Uint8Array, label: string, read: (fil
   if (bytes.length === 0) throw new Error(`${label}: the file is empty, not an HDF5 (.h5) file`);
   if (signatureOffset(bytes) < 0) {
     throw new Error(`${label}: not an HDF5 file (no HDF5 signature); expected a Keras .h5 weights file`);
+  }
+  const declared = declaredLength(bytes, signatureOffset(bytes));
+  if (declared !== undefined && declared > bytes.length) {
+    throw new Error(`${label}: truncated HDF5 file: it declares ${declared} bytes but has ${bytes.length}. Download or copy it again.`);
   }
   const { FS } = await h5Module();
   const name = scratchName();

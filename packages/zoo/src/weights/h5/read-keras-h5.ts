@@ -29,8 +29,9 @@ function readLayers(root: H5Group, fileLabel: string): KerasLayerWeights[] {
   if (!layerNames) {
     throw new Error(`${fileLabel}: no "layer_names" attribute; this is not a Keras weights file`);
   }
+  const present = new Set(root.keys());
   return layerNames.map((layerName) => {
-    const group = root.get(layerName) as H5Group | null;
+    const group = present.has(layerName) ? (root.get(layerName) as H5Group) : null;
     if (!group) throw new Error(`${fileLabel}: layer "${layerName}" is in layer_names but has no group`);
     const weightNames = readStringList(group, 'weight_names') ?? [];
     const label = `${fileLabel}: layer ${layerName}`;
@@ -39,7 +40,8 @@ function readLayers(root: H5Group, fileLabel: string): KerasLayerWeights[] {
 }
 
 function readKerasFile(file: H5File, label: string): KerasWeightFile {
-  const modelWeights = file.get('model_weights') as H5Group | null;
+  // Probe with keys(): get() of a missing path makes HDF5 print a diagnostic.
+  const modelWeights = file.keys().includes('model_weights') ? (file.get('model_weights') as H5Group) : null;
   const root = modelWeights && 'keys' in modelWeights ? modelWeights : file;
   const backend = readString(root, 'backend') ?? readString(file, 'backend');
   if (backend === 'theano') {
