@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { baseTestConfig } from '../../vitest.base';
 
-export default baseTestConfig;
+// The tests run the built binary as a child process; the global setup builds it when it is stale.
+export default mergeConfig(baseTestConfig, { test: { globalSetup: ['test/global-setup.ts'] } });

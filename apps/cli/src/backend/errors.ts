@@ -23,5 +23,6 @@ export function isModuleNotFound(error: unknown, specifier: string): boolean {
 /** The first line of an error message: native-module load failures can run to pages. */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n', 1)[0].trim();
+  // Trailing periods would double up once the line is embedded in a sentence.
+  return message.split('\n', 1)[0].trim().replace(/\.+$/, '');
 }

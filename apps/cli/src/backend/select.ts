@@ -1,5 +1,5 @@
 import { loadCpu } from './cpu';
-import { BackendUnavailableError, firstLine } from './errors';
+import { BackendUnavailableError } from './errors';
 import { loadTensorflow } from './tensorflow';
 import { AUTO_ORDER, type BackendChoice, type BackendName, type BackendOptions, type BackendReport, type LoadedBackend, type SkippedBackend } from './types';
 import { loadWasm } from './wasm';
@@ -27,11 +27,9 @@ export async function selectBackend(requested: BackendChoice, options: BackendOp
       const loaded = await LOADERS[backend](options);
       return { ...loaded, requested, backend, skipped };
     } catch (error) {
-      skipped.push(
-        error instanceof BackendUnavailableError
-          ? { backend, reason: error.reason, installHint: error.installHint }
-          : { backend, reason: firstLine(error) },
-      );
+      // Only "cannot run here" moves on to the next backend; anything else is a real error.
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      skipped.push({ backend, reason: error.reason, installHint: error.installHint });
     }
   }
   throw new Error(`no tfjs backend could start: ${skipped.map(describeSkip).join('; ')}`);

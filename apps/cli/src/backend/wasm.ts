@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { UsageError } from '../errors';
 import { BackendUnavailableError, firstLine } from './errors';
 import type { BackendOptions, LoadedBackend } from './types';
 
 /** What `@resnet-ts/kernels/node` provides for the wasm backend in Node. */
 interface KernelsNodeApi {
   initNodeWasmBackend(options?: { threads?: number }): Promise<{ threads: number; simd: boolean }>;
+  /** The most threads the threaded wasm build can run. */
+  MAX_WASM_THREADS?: number;
 }
 
 /**
@@ -14,6 +17,11 @@ interface KernelsNodeApi {
 export async function loadWasm(options: BackendOptions): Promise<LoadedBackend> {
   const kernels = await importKernelsNode();
   if (kernels) {
+    const max = kernels.MAX_WASM_THREADS;
+    if (options.threads !== undefined && max !== undefined && options.threads > max) {
+      // A wrong flag value is the user's to fix, not a reason for `auto` to fall back to cpu.
+      throw new UsageError(`--threads ${options.threads}: the wasm backend runs at most ${max} threads`);
+    }
     try {
       const { threads, simd } = await kernels.initNodeWasmBackend({ threads: options.threads });
       return { tfjsBackend: 'wasm', simd, threads, canTrain: true, notes: [] };
