@@ -38,6 +38,26 @@ describe('basic block (ResNet18/34)', () => {
     });
   });
 
+  it('samples a strided 3x3 window centred as torchvision (padding 1 on every side)', () => {
+    withModel([4, 4, 1], (x) => basicBlock(x, 1, { stride: 2, name: 'conv3_block1' }), (model) => {
+      const conv = model.getLayer('conv3_block1_1_conv');
+      // A kernel that copies the top-left tap: with torchvision's padding it reads the zero border
+      // at output (0, 0) and input (1, 1) at output (1, 1); 'same' padding would read (0, 0) and (2, 2).
+      const kernel = tf.tensor4d([1, 0, 0, 0, 0, 0, 0, 0, 0], [3, 3, 1, 1]);
+      conv.setWeights([kernel]);
+      kernel.dispose();
+      const probe = tf.model({ inputs: model.inputs, outputs: conv.output as tf.SymbolicTensor });
+      const result = tf.tidy(() => {
+        const image = tf.range(1, 17).reshape([1, 4, 4, 1]);
+        return (probe.predict(image) as tf.Tensor).arraySync() as number[][][][];
+      });
+      expect(result[0].map((row) => row.map((pixel) => pixel[0]))).toEqual([
+        [0, 0],
+        [0, 6],
+      ]);
+    });
+  });
+
   it('projects when only the channel count changes', () => {
     withModel([8, 8, 32], (x) => basicBlock(x, 64, { name: 'conv2_block1' }), (model) => {
       expect(layerNames(model)).toContain('conv2_block1_0_conv');
