@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { splitSource } from '../core/arrays';
@@ -33,6 +34,7 @@ class Hdf5Handle {
 
   open(): H5File {
     if (!this.file) {
+      if (!fs.existsSync(this.filePath)) throw new Error(`Cannot open HDF5 file ${this.filePath}: no such file`);
       try {
         this.file = new h5wasm.File(this.filePath, 'r');
       } catch (error) {
@@ -43,7 +45,7 @@ class Hdf5Handle {
   }
 
   dataset(key: string): H5Dataset {
-    const entity = this.open().get(key);
+    const entity = this.has(key) ? this.open().get(key) : null;
     if (!(entity instanceof h5wasm.Dataset)) {
       const keys = this.open().keys().join(', ');
       throw new Error(`HDF5 file ${this.filePath}: no dataset "${key}" (found: ${keys || 'nothing'}); set the key option to one of these`);
@@ -51,8 +53,17 @@ class Hdf5Handle {
     return entity;
   }
 
+  /** Whether `key` (possibly "group/name") exists, checked by listing so HDF5 prints no diagnostics. */
   has(key: string): boolean {
-    return this.open().get(key) instanceof h5wasm.Dataset;
+    let group: unknown = this.open();
+    const parts = key.split('/').filter(Boolean);
+    for (const [i, part] of parts.entries()) {
+      if (!(group instanceof h5wasm.Group) || !group.keys().includes(part)) return false;
+      const child = group.get(part);
+      if (i === parts.length - 1) return child instanceof h5wasm.Dataset;
+      group = child;
+    }
+    return false;
   }
 
   close(): void {

@@ -1,0 +1,91 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import h5wasm from 'h5wasm/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hdf5Dataset } from '../src/node/index';
+import { tempDir } from './fixtures';
+
+let root: string;
+
+/** Writes an HDF5 file in the deeplearning.ai layout; image n is filled with the value 10 * n. */
+function writeH5(file: string, entries: Record<string, { data: unknown; shape?: number[]; dtype?: string }>): void {
+  const f = new h5wasm.File(file, 'w');
+  for (const [name, { data, shape, dtype }] of Object.entries(entries)) f.create_dataset({ name, data: data as never, shape, dtype });
+  f.close();
+}
+
+function images(n: number, size = 4): { data: Uint8Array; shape: number[]; dtype: string } {
+  const data = new Uint8Array(n * size * size * 3);
+  for (let i = 0; i < n; i++) data.fill(10 * i, i * size * size * 3, (i + 1) * size * size * 3);
+  return { data, shape: [n, size, size, 3], dtype: '<B' };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await h5wasm.ready;
+  root = await tempDir('h5');
+});
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+describe('hdf5Dataset', () => {
+  it('reads the deeplearning.ai layout with a separate test file and int labels', async () => {
+    const train = path.join(root, 'train_signs.h5');
+    const test = path.join(root, 'test_signs.h5');
+    writeH5(train, {
+      train_set_x: images(10),
+      train_set_y: { data: new BigInt64Array([0n, 1n, 2n, 0n, 1n, 2n, 0n, 1n, 2n, 0n]), shape: [10] },
+      list_classes: { data: new BigInt64Array([0n, 1n, 2n]), shape: [3] },
+    });
+    writeH5(test, { test_set_x: images(3), test_set_y: { data: new BigInt64Array([2n, 1n, 0n]), shape: [1, 3] } });
+    const splits = await hdf5Dataset(train, { testPath: test, valFraction: 0.3, normalization: 'raw' });
+    try {
+      expect(splits.classNames).toEqual(['0', '1', '2']);
+      expect(splits.train.imageShape).toEqual([4, 4, 3]);
+      expect([splits.train.size, splits.val.size, splits.test?.size]).toEqual([7, 3, 3]);
+      const before = tf.memory().numTensors;
+      for await (const { xs, ys } of splits.test!.batches({ batchSize: 3 })) {
+        expect(tf.tidy(() => Array.from(xs.mean([1, 2, 3]).dataSync()))).toEqual([0, 10, 20]);
+        expect(tf.tidy(() => Array.from(ys.argMax(1).dataSync()))).toEqual([2, 1, 0]);
+        tf.dispose([xs, ys]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await splits.dispose();
+    }
+  });
+
+  it('maps string labels to sorted class names and honours custom keys and resizing', async () => {
+    const file = path.join(root, 'strings.h5');
+    writeH5(file, { images: images(4, 8), names: { data: ['dog', 'cat', 'dog', 'cat'] } });
+    const splits = await hdf5Dataset(file, { xKey: 'images', yKey: 'names', valFraction: 0.5, imageSize: 2 });
+    try {
+      expect(splits.classNames).toEqual(['cat', 'dog']);
+      expect(splits.test).toBeUndefined();
+      expect(splits.val.imageShape).toEqual([2, 2, 3]);
+      for await (const b of splits.val.batches({ batchSize: 2 })) {
+        expect(b.xs.shape).toEqual([2, 2, 2, 3]);
+        tf.dispose([b.xs, b.ys]);
+      }
+    } finally {
+      await splits.dispose();
+    }
+  });
+
+  it('names the file and key when a key is missing or x and y lengths differ', async () => {
+    const file = path.join(root, 'bad.h5');
+    writeH5(file, { train_set_x: images(3), train_set_y: { data: new BigInt64Array([0n, 1n]), shape: [2] } });
+    await expect(hdf5Dataset(file)).rejects.toThrow(/bad.h5: "train_set_y" has 2 labels but the images have 3 examples/);
+    await expect(hdf5Dataset(file, { xKey: 'X' })).rejects.toThrow(/bad.h5: no dataset "X" \(found: train_set_x, train_set_y\)/);
+    writeH5(file, {
+      train_set_x: images(2),
+      train_set_y: { data: new BigInt64Array([0n, 5n]), shape: [2] },
+      list_classes: { data: ['a', 'b'] },
+    });
+    await expect(hdf5Dataset(file)).rejects.toThrow(/"train_set_y"\[1\] = 5 is not one of the 2 classes \[a, b\]/);
+    await expect(hdf5Dataset(path.join(root, 'absent.h5'))).rejects.toThrow(/Cannot open HDF5 file .*absent.h5/);
+  });
+});
