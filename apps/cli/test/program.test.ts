@@ -36,6 +36,7 @@ describe('resnet program', () => {
     { args: ['summary', 'resnet50', '--input-size', 'abc'], names: '--input-size' },
     { args: ['summary', 'resnet50', '--input-size', '16'], names: '--input-size' },
     { args: ['info', '--threads', '0'], names: '--threads' },
+    { args: ['info', '--backend', 'wasm', '--threads', '99'], names: '--threads' },
     { args: ['summary', 'resnet50', '--pooling', 'avg'], names: '--pooling' },
     { args: ['summary', 'resnet5'], names: 'resnet50' },
     { args: ['nonsense'], names: 'nonsense' },
