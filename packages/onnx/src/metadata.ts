@@ -1,0 +1,71 @@
+import type { OnnxInputLayout, OnnxModelMetadata } from './options';
+import { decodeOnnxMetadataProps } from './proto/onnx-codec';
+
+/** Keys of `metadata_props` this package writes. JSON values are noted. */
+export const ONNX_METADATA_KEYS = {
+  classNames: 'class_names', // JSON string[]
+  inputSize: 'input_size', // JSON [height, width, channels]
+  inputLayout: 'input_layout', // 'nhwc' | 'nchw'
+  inputName: 'input_name',
+  outputName: 'output_name',
+  preprocessing: 'preprocessing', // JSON object
+  modelName: 'model_name',
+  batchNormFolded: 'batch_norm_folded', // 'true' | 'false'
+} as const;
+
+/** What `readOnnxMetadata` recovers from an exported file. */
+export interface OnnxFileMetadata {
+  classNames?: string[];
+  /** [height, width, channels] of one image. */
+  inputSize?: [number, number, number];
+  inputLayout: OnnxInputLayout;
+  inputName?: string;
+  outputName?: string;
+  preprocessing?: Record<string, unknown>;
+  modelName?: string;
+  batchNormFolded?: boolean;
+  /** Every entry of `metadata_props`, as stored. */
+  props: Record<string, string>;
+}
+
+export interface MetadataFacts {
+  inputSize: readonly (number | null)[];
+  layout: OnnxInputLayout;
+  inputName: string;
+  outputName: string;
+  foldBatchNorm: boolean;
+}
+
+export function buildMetadataProps(metadata: OnnxModelMetadata | undefined, facts: MetadataFacts): Array<{ key: string; value: string }> {
+  const k = ONNX_METADATA_KEYS;
+  const props: Record<string, string> = {
+    [k.inputSize]: JSON.stringify(facts.inputSize),
+    [k.inputLayout]: facts.layout,
+    [k.inputName]: facts.inputName,
+    [k.outputName]: facts.outputName,
+    [k.batchNormFolded]: String(facts.foldBatchNorm),
+  };
+  if (metadata?.classNames) props[k.classNames] = JSON.stringify(metadata.classNames);
+  if (metadata?.preprocessing) props[k.preprocessing] = JSON.stringify(metadata.preprocessing);
+  if (metadata?.modelName) props[k.modelName] = metadata.modelName;
+  Object.assign(props, metadata?.extra ?? {});
+  return Object.entries(props).map(([key, value]) => ({ key, value }));
+}
+
+/** Reads the metadata of an ONNX file without decoding its graph. */
+export function readOnnxMetadata(bytes: Uint8Array): OnnxFileMetadata {
+  const props = decodeOnnxMetadataProps(bytes);
+  const k = ONNX_METADATA_KEYS;
+  const json = <T>(key: string): T | undefined => (props[key] !== undefined ? (JSON.parse(props[key]) as T) : undefined);
+  return {
+    classNames: json<string[]>(k.classNames),
+    inputSize: json<[number, number, number]>(k.inputSize),
+    inputLayout: props[k.inputLayout] === 'nchw' ? 'nchw' : 'nhwc',
+    inputName: props[k.inputName],
+    outputName: props[k.outputName],
+    preprocessing: json<Record<string, unknown>>(k.preprocessing),
+    modelName: props[k.modelName],
+    batchNormFolded: props[k.batchNormFolded] === undefined ? undefined : props[k.batchNormFolded] === 'true',
+    props,
+  };
+}
