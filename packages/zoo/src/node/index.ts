@@ -1,1 +1,1 @@
-export {};
+export { fileIO, registerFileIORouters, type FileIOOptions } from './tfjs-file-io';
