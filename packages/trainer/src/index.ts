@@ -1,1 +1,41 @@
-export {};
+// Platform-neutral trainer: training loop, metrics, evaluation, prediction, checkpoints in memory,
+// HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
+export { train, pickConfig, type TrainOptions, type TrainResult } from './train';
+export { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
+export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
+export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
+export { Optimizer, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
+export { createSchedule, type ScheduleSpec, type ScheduleContext, type ScheduleState, type LrSchedule } from './schedules';
+export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
+export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
+export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';
+export { applyTransfer, setTrainableFrom, firstLayerIndex, type TransferOptions } from './transfer';
+export { WeightEma } from './ema';
+export { NonFiniteLossError } from './errors';
+export {
+  MemoryCheckpointStore,
+  modelToArtifacts,
+  artifactsToModel,
+  loadArtifactsWeights,
+  joinWeightData,
+  disposeCheckpoint,
+  type CheckpointStore,
+  type CheckpointData,
+  type CheckpointTag,
+  type TrainingState,
+  type EpochTotals,
+  type StepRecord,
+} from './checkpoint';
+export type {
+  TrainerCallback,
+  TrainerContext,
+  BatchLogs,
+  EpochLogs,
+  TrainBeginLogs,
+  TrainEndLogs,
+  StopReason,
+} from './callbacks/types';
+export { progressCallback, formatDuration, type ProgressOptions } from './callbacks/progress';
+export { MetricMonitor, type EarlyStoppingOptions, type MonitorState } from './callbacks/early-stopping';
+export { historyToCsv, toJsonl, HISTORY_COLUMNS } from './callbacks/history-format';

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { orderedWeights } from './weights';
+
+/**
+ * Exponential moving average of all model weights (trainable ones and BatchNorm statistics), as in
+ * timm's ModelEmaV2: shadow = decay * shadow + (1 - decay) * weight after every optimizer step.
+ */
+export class WeightEma {
+  private shadows: tf.Variable[];
+  private readonly weights: tf.LayerVariable[];
+
+  constructor(
+    model: tf.LayersModel,
+    readonly decay: number,
+  ) {
+    this.weights = orderedWeights(model);
+    if (!(decay > 0 && decay < 1)) throw new Error(`ema.decay must be in (0, 1), got ${decay}.`);
+    this.shadows = this.weights.map((w) => tf.variable(w.read().clone(), false));
+  }
+
+  update(): void {
+    tf.tidy(() => {
+      this.weights.forEach((w, i) => {
+        const shadow = this.shadows[i];
+        shadow.assign(tf.add(tf.mul(shadow, this.decay), tf.mul(w.read(), 1 - this.decay)));
+      });
+    });
+  }
+
+  /** Runs `fn` with the averaged weights loaded into the model, then puts the live weights back. */
+  async withAveragedWeights<T>(fn: () => Promise<T>): Promise<T> {
+    const live = this.weights.map((w) => w.read().clone());
+    this.copyInto(this.shadows);
+    try {
+      return await fn();
+    } finally {
+      this.copyInto(live);
+      tf.dispose(live);
+    }
+  }
+
+  /** Replaces the model's weights with the averages (end of training). */
+  applyToModel(): void {
+    this.copyInto(this.shadows);
+  }
+
+  /** Named copies of the shadow weights; the caller disposes them. */
+  getWeights(): tf.NamedTensorMap {
+    const out: tf.NamedTensorMap = {};
+    this.weights.forEach((w, i) => {
+      out[`${i}:${w.originalName}`] = this.shadows[i].clone();
+    });
+    return out;
+  }
+
+  setWeights(weights: tf.NamedTensorMap): void {
+    this.weights.forEach((w, i) => {
+      const saved = weights[`${i}:${w.originalName}`];
+      if (!saved) throw new Error(`EMA checkpoint has no weight "${w.originalName}": was it saved for another model?`);
+      this.shadows[i].assign(saved);
+    });
+  }
+
+  dispose(): void {
+    tf.dispose(this.shadows);
+    this.shadows = [];
+  }
+
+  private copyInto(values: readonly tf.Tensor[]): void {
+    this.weights.forEach((w, i) => w.write(values[i]));
+  }
+}

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from './dataset';
+import { categoricalCrossEntropy } from './loss';
+import { correctCounts } from './metrics';
+import type { Optimizer, ParamUpdate } from './optimizers';
+
+export interface StepOptions {
+  lr: number;
+  weightDecay: number;
+  labelSmoothing: number;
+  fromLogits: boolean;
+  /** Clip gradients so their global L2 norm is at most this (0 = off). */
+  clipNorm: number;
+  /** k for top-k accuracy. */
+  topK: number;
+}
+
+export interface StepResult {
+  loss: number;
+  correct: number;
+  topKCorrect: number;
+  count: number;
+  gradNorm: number;
+  /** False when the loss was NaN/Inf: no weights were changed. */
+  finite: boolean;
+}
+
+/** Weight-decay policy: kernels and embeddings decay; biases and BatchNorm gamma/beta (rank < 2) do not. */
+export function decays(weight: tf.LayerVariable): boolean {
+  return weight.shape.length >= 2 && !/(^|\/)(bias|gamma|beta)(_\d+)?$/.test(weight.originalName);
+}
+
+/** Stable key of a model weight for optimizer slots: unique per model, unchanged by reloading. */
+export function weightKey(weight: tf.LayerVariable): string {
+  return weight.originalName;
+}
+
+/**
+ * One optimizer step: forward with `training: true` (BatchNorm uses batch statistics and updates
+ * its moving averages), loss, gradients of the trainable weights, global-norm clipping, update.
+ * A non-finite loss leaves the weights untouched.
+ */
+export function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Batch, options: StepOptions): StepResult {
+  const weights = model.trainableWeights;
+  const variables = weights.map((w) => w.read() as tf.Variable);
+  let stats: tf.Tensor1D | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const outputs = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
+    const loss = categoricalCrossEntropy(batch.ys, outputs, {
+      labelSmoothing: options.labelSmoothing,
+      fromLogits: options.fromLogits,
+    });
+    stats = tf.keep(correctCounts(batch.ys, outputs, options.topK));
+    return loss;
+  }, variables);
+  const gradList = variables.map((v) => grads[v.name]);
+  try {
+    const normT = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
+    const summary = tf.tidy(() => tf.concat([tf.reshape(value, [1]), stats!, tf.reshape(normT, [1])]));
+    const [loss, correct, topKCorrect, gradNorm] = summary.dataSync();
+    tf.dispose([normT, summary]);
+    const result = { loss, correct, topKCorrect, gradNorm, count: batch.xs.shape[0] };
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { ...result, finite: false };
+    const scale = options.clipNorm > 0 && gradNorm > options.clipNorm ? options.clipNorm / gradNorm : 1;
+    tf.tidy(() => {
+      const params: ParamUpdate[] = weights.map((w, i) => ({
+        key: weightKey(w),
+        variable: variables[i],
+        grad: scale === 1 ? gradList[i] : tf.mul(gradList[i], scale),
+        decay: decays(w),
+      }));
+      optimizer.apply(params, options.lr, options.weightDecay);
+    });
+    return { ...result, finite: true };
+  } finally {
+    tf.dispose([value, stats!, ...Object.values(grads)]);
+  }
+}

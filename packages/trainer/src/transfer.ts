@@ -1,0 +1,58 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * Transfer learning: train only the head first, then unfreeze from a stage.
+ * Layer names are matched by prefix, e.g. `conv5_` for the last ResNet stage.
+ */
+export interface TransferOptions {
+  /** Freeze every layer before the head at the start. */
+  freezeBackbone?: boolean;
+  /** Name prefix of the first head layer. Default: the last layer that has weights (the classifier). */
+  headFrom?: string;
+  /** At `unfreezeEpoch`, make every layer from the first one named with this prefix trainable. */
+  unfreezeFrom?: string;
+  /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
+  unfreezeEpoch?: number;
+}
+
+/** Index of the first layer whose name starts with `prefix`; throws naming the prefix when none does. */
+export function firstLayerIndex(model: tf.LayersModel, prefix: string): number {
+  const index = model.layers.findIndex((layer) => layer.name.startsWith(prefix));
+  if (index < 0) {
+    const sample = model.layers.slice(0, 8).map((l) => l.name).join(', ');
+    throw new Error(`No layer of model "${model.name}" is named with the prefix "${prefix}" (layers: ${sample}, ...).`);
+  }
+  return index;
+}
+
+function headIndex(model: tf.LayersModel, options: TransferOptions): number {
+  if (options.headFrom) return firstLayerIndex(model, options.headFrom);
+  for (let i = model.layers.length - 1; i >= 0; i--) if (model.layers[i].weights.length > 0) return i;
+  return 0;
+}
+
+/** Makes layers before `from` frozen and the rest trainable. */
+export function setTrainableFrom(model: tf.LayersModel, from: number): void {
+  model.layers.forEach((layer, i) => {
+    layer.trainable = i >= from;
+  });
+}
+
+/**
+ * Sets each layer's `trainable` flag for `epoch`. Returns a short description of the state, which
+ * changes exactly when the set of trained layers changes.
+ */
+export function applyTransfer(model: tf.LayersModel, options: TransferOptions | undefined, epoch: number): string {
+  if (!options || (!options.freezeBackbone && !options.unfreezeFrom)) return 'all';
+  const unfreezeAt = options.unfreezeEpoch ?? 0;
+  if (options.unfreezeFrom && epoch >= unfreezeAt) {
+    setTrainableFrom(model, firstLayerIndex(model, options.unfreezeFrom));
+    return `from:${options.unfreezeFrom}`;
+  }
+  if (options.freezeBackbone) {
+    const head = headIndex(model, options);
+    setTrainableFrom(model, head);
+    return `head:${model.layers[head].name}`;
+  }
+  return 'all';
+}
