@@ -1,0 +1,44 @@
+/**
+ * The one piece of shared state: the current model with what is needed to use it (its class names
+ * and input size). Views subscribe to changes; replacing the model disposes the previous one.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export interface ModelEntry {
+  model: tf.LayersModel;
+  architecture: string;
+  inputSize: number;
+  classNames: string[];
+}
+
+type Listener = (entry: ModelEntry | undefined) => void;
+
+export class AppState {
+  private entry: ModelEntry | undefined;
+  private readonly listeners = new Set<Listener>();
+  /** True while training runs: the backend must not change under it. */
+  busy = false;
+
+  get current(): ModelEntry | undefined {
+    return this.entry;
+  }
+
+  setModel(entry: ModelEntry | undefined): void {
+    if (this.entry && this.entry.model !== entry?.model) this.entry.model.dispose();
+    this.entry = entry;
+    this.listeners.forEach((listener) => listener(entry));
+  }
+
+  onModelChange(listener: Listener): void {
+    this.listeners.add(listener);
+  }
+}
+
+/** The input size of a model, read from its input layer ([null, size, size, 3]). */
+export function modelInputSize(model: tf.LayersModel): number {
+  const shape = model.inputs[0].shape;
+  if (shape.length !== 4 || shape[1] !== shape[2] || shape[3] !== 3 || typeof shape[1] !== 'number') {
+    throw new Error(`This model takes input ${JSON.stringify(shape)}; the demo needs square RGB images [null, size, size, 3].`);
+  }
+  return shape[1];
+}

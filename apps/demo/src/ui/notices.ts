@@ -1,0 +1,38 @@
+/**
+ * The page's message area: errors are announced (role=alert) and stay until dismissed or replaced;
+ * info messages go to a polite live region.
+ */
+import { h } from './dom';
+
+export class Notices {
+  readonly element: HTMLElement;
+  private readonly errorBox: HTMLElement;
+  private readonly infoBox: HTMLElement;
+
+  constructor() {
+    this.errorBox = h('div', { class: 'notice error', role: 'alert', 'data-testid': 'error', hidden: true });
+    this.infoBox = h('div', { class: 'notice info', role: 'status', 'aria-live': 'polite', 'data-testid': 'info' });
+    this.element = h('div', { class: 'notices' }, this.errorBox, this.infoBox);
+  }
+
+  error(message: string): void {
+    const dismiss = h('button', { type: 'button', class: 'link', onClick: () => this.clearError() }, 'Dismiss');
+    this.errorBox.replaceChildren(h('span', {}, message), ' ', dismiss);
+    this.errorBox.hidden = false;
+  }
+
+  clearError(): void {
+    this.errorBox.hidden = true;
+    this.errorBox.replaceChildren();
+  }
+
+  info(message: string): void {
+    this.infoBox.textContent = message;
+  }
+}
+
+/** Turns anything thrown into a sentence a person can act on. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

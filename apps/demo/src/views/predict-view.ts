@@ -1,0 +1,96 @@
+/**
+ * The Predict tab: an uploaded, dropped or captured image goes through the data package's decoder
+ * and the trainer's `predict`; the page shows the top-k classes and the latency.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { decodeImage } from '../adapters/data';
+import { predict } from '../adapters/trainer';
+import { createImageInput } from '../media/image-input';
+import type { Webcam } from '../media/webcam';
+import type { AppState } from '../state/app-state';
+import { h } from '../ui/dom';
+import { describeError, type Notices } from '../ui/notices';
+import { renderTopK } from '../ui/topk';
+
+export interface PredictViewDeps {
+  state: AppState;
+  notices: Notices;
+  webcam: Webcam;
+}
+
+const TOP_K = 5;
+
+export function createPredictView({ state, notices, webcam }: PredictViewDeps): HTMLElement {
+  const preview = h('img', { class: 'preview', alt: 'The image being classified', hidden: true });
+  const result = h('div', { class: 'result', 'aria-live': 'polite' });
+  const modelLine = h('p', { class: 'hint', 'data-testid': 'predict-model' });
+  const describeModel = () => {
+    const entry = state.current;
+    modelLine.textContent = entry
+      ? `Model: ${entry.architecture}, ${entry.inputSize}×${entry.inputSize}, classes: ${entry.classNames.join(', ')}`
+      : 'No model yet: train one or load one in the Save/load tab.';
+  };
+  state.onModelChange(describeModel);
+  describeModel();
+
+  const classify = async (image: Blob) => {
+    const entry = state.current;
+    if (!entry) return notices.error('There is no model to predict with. Train one first, or load one in the Save/load tab.');
+    notices.clearError();
+    preview.src = URL.createObjectURL(image);
+    preview.hidden = false;
+    try {
+      const started = performance.now();
+      const decoded = await decodeImage(image, entry.inputSize);
+      const batch = decoded.expandDims(0) as tf.Tensor4D;
+      decoded.dispose();
+      try {
+        const [ranked] = await predict(entry.model, batch, { topK: Math.min(TOP_K, entry.classNames.length), classNames: entry.classNames });
+        result.replaceChildren(renderTopK(ranked, performance.now() - started));
+      } finally {
+        batch.dispose();
+      }
+    } catch (error) {
+      result.replaceChildren();
+      notices.error(`Could not classify this image: ${describeError(error)}`);
+    }
+  };
+
+  const cameraButton = h('button', { type: 'button', class: 'secondary' }, 'Start camera');
+  const captureButton = h('button', { type: 'button', disabled: true }, 'Capture and classify');
+  cameraButton.addEventListener('click', async () => {
+    try {
+      if (webcam.running) webcam.stop();
+      else await webcam.start();
+    } catch (error) {
+      notices.error(describeError(error));
+    }
+    cameraButton.textContent = webcam.running ? 'Stop camera' : 'Start camera';
+    captureButton.disabled = !webcam.running;
+    if (webcam.running) cameraSlot.append(webcam.video);
+  });
+  captureButton.addEventListener('click', async () => {
+    try {
+      await classify(await webcam.capture());
+    } catch (error) {
+      notices.error(describeError(error));
+    }
+  });
+  const cameraSlot = h('div', { class: 'camera-slot' });
+
+  return h(
+    'div',
+    { class: 'view predict-view' },
+    modelLine,
+    createImageInput({
+      label: 'Choose an image to classify',
+      multiple: false,
+      testId: 'predict-file',
+      onImages: (files) => void classify(files[0]),
+      onError: (m) => notices.error(m),
+    }),
+    h('div', { class: 'row' }, cameraButton, captureButton),
+    cameraSlot,
+    h('div', { class: 'predict-output' }, preview, result),
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * The Save/load tab: save the current model to this browser (IndexedDB) or download it as a tfjs
+ * folder; load from IndexedDB or from the files `resnet export` writes (model.json + .bin shards).
+ * The zoo's browser helpers do the I/O; this view checks the model fits the demo and reports.
+ */
+import {
+  deleteFromIndexedDb,
+  downloadModel,
+  listIndexedDbModels,
+  loadFromFiles,
+  loadFromIndexedDb,
+  saveToIndexedDb,
+  type LoadedModel,
+} from '../adapters/zoo-browser';
+import { modelInputSize, type AppState } from '../state/app-state';
+import { field, h } from '../ui/dom';
+import { describeError, type Notices } from '../ui/notices';
+
+export interface StorageViewDeps {
+  state: AppState;
+  notices: Notices;
+}
+
+/** Checks a loaded model against what the demo can run, and names its classes. */
+export function adoptLoadedModel({ model, metadata }: LoadedModel, source: string) {
+  const inputSize = modelInputSize(model);
+  const outputShape = model.outputs[0].shape;
+  if (outputShape.length !== 2 || typeof outputShape[1] !== 'number') {
+    model.dispose();
+    throw new Error(`${source}: the model outputs ${JSON.stringify(outputShape)}; the demo needs class scores [null, classes].`);
+  }
+  const classes = outputShape[1];
+  const classNames = metadata?.classNames ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
+  if (classNames.length !== classes) {
+    model.dispose();
+    throw new Error(`${source}: the model has ${classes} outputs but its metadata names ${classNames.length} classes.`);
+  }
+  return { model, architecture: metadata?.architecture ?? model.name, inputSize, classNames };
+}
+
+export function createStorageView({ state, notices }: StorageViewDeps): HTMLElement {
+  const nameInput = h('input', { type: 'text', value: 'my-model', maxlength: 60, pattern: '[A-Za-z0-9_.-]+', 'data-testid': 'save-name' });
+  const saveButton = h('button', { type: 'button', class: 'primary' }, 'Save to this browser');
+  const downloadButton = h('button', { type: 'button' }, 'Download as tfjs folder');
+  const savedList = h('ul', { class: 'saved-list', 'data-testid': 'saved-list' });
+  const filesInput = h('input', { type: 'file', multiple: true, accept: '.json,.bin,application/json,application/octet-stream', id: 'model-files' });
+
+  const requireModel = () => {
+    const entry = state.current;
+    if (!entry) throw new Error('There is no model to save yet: train one first.');
+    return entry;
+  };
+
+  const refreshList = async () => {
+    const saved = await listIndexedDbModels();
+    savedList.replaceChildren(
+      ...(saved.length === 0
+        ? [h('li', { class: 'hint' }, 'Nothing saved in this browser yet.')]
+        : saved.map((s) =>
+            h(
+              'li',
+              { 'data-key': s.key },
+              h('span', { class: 'saved-name' }, s.key),
+              h('span', { class: 'hint' }, ` ${(s.bytes / 1e6).toFixed(1)} MB · ${s.dateSaved.toLocaleString()} `),
+              h('button', { type: 'button', onClick: () => run(() => load(s.key)) }, `Load ${s.key}`),
+              h('button', { type: 'button', class: 'link', onClick: () => run(() => remove(s.key)) }, `Delete ${s.key}`),
+            ),
+          )),
+    );
+  };
+
+  const run = async (action: () => Promise<void>) => {
+    notices.clearError();
+    try {
+      await action();
+    } catch (error) {
+      notices.error(describeError(error));
+    }
+  };
+
+  const load = async (key: string) => {
+    state.setModel(adoptLoadedModel(await loadFromIndexedDb(key), `IndexedDB model "${key}"`));
+    notices.info(`Loaded "${key}" from this browser.`);
+  };
+  const remove = async (key: string) => {
+    await deleteFromIndexedDb(key);
+    await refreshList();
+    notices.info(`Deleted "${key}".`);
+  };
+
+  saveButton.addEventListener('click', () =>
+    run(async () => {
+      const entry = requireModel();
+      const key = nameInput.value.trim();
+      if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error('Name the model with letters, digits, "-", "_" or "." only.');
+      await saveToIndexedDb(entry.model, key, { classNames: entry.classNames, architecture: entry.architecture });
+      await refreshList();
+      notices.info(`Saved "${key}" in this browser.`);
+    }),
+  );
+  downloadButton.addEventListener('click', () =>
+    run(async () => {
+      const entry = requireModel();
+      await downloadModel(entry.model, nameInput.value.trim() || 'model', { classNames: entry.classNames, architecture: entry.architecture });
+    }),
+  );
+  filesInput.addEventListener('change', () =>
+    run(async () => {
+      const files = [...(filesInput.files ?? [])];
+      filesInput.value = '';
+      state.setModel(adoptLoadedModel(await loadFromFiles(files), files.map((f) => f.name).join(', ')));
+      notices.info('Loaded the model from files.');
+    }),
+  );
+
+  void run(refreshList);
+
+  return h(
+    'div',
+    { class: 'view storage-view' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Save the current model'),
+      field('Name', nameInput, 'Letters, digits, "-", "_" and "."'),
+      h('div', { class: 'row' }, saveButton, downloadButton),
+    ),
+    h('fieldset', {}, h('legend', {}, 'Saved in this browser'), savedList),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Load from files'),
+      field('model.json and its .bin files (for example from "resnet export")', filesInput),
+    ),
+  );
+}

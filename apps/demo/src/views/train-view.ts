@@ -1,0 +1,224 @@
+/**
+ * The Train tab: choose data (synthetic shapes or the user's classes), a model and its input size,
+ * then train with a live chart, throughput, ETA, pause and stop. Training itself is the trainer
+ * package's `train`; this view only wires its callbacks to the page.
+ */
+import { datasetFromImages, syntheticShapes, type ImageDataset } from '../adapters/data';
+import { train } from '../adapters/trainer';
+import { createModel, listModels } from '../adapters/zoo';
+import type { Webcam } from '../media/webcam';
+import type { AppState } from '../state/app-state';
+import { TrainingChart } from '../ui/chart';
+import { field, formatDuration, h, select } from '../ui/dom';
+import { describeError, type Notices } from '../ui/notices';
+import { ClassEditor } from './class-editor';
+import { PauseGate } from './pause-gate';
+
+export const INPUT_SIZES = [32, 64, 96, 128, 160, 224];
+const DEMO_MODELS = ['resnet18', 'resnet50'];
+
+export interface TrainViewDeps {
+  state: AppState;
+  notices: Notices;
+  webcam: Webcam;
+}
+
+function numberInput(value: number, min: number, max: number, step = 1): HTMLInputElement {
+  return h('input', { type: 'number', value, min, max, step, inputmode: 'decimal' });
+}
+
+function readNumber(input: HTMLInputElement, label: string): number {
+  const value = Number(input.value);
+  const min = Number(input.min);
+  const max = Number(input.max);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${label} must be a number from ${min} to ${max} (got "${input.value}").`);
+  }
+  return value;
+}
+
+export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTMLElement {
+  const models = listModels().filter((m) => DEMO_MODELS.includes(m));
+  const architecture = select(models.map((m) => ({ value: m, label: m })), models[0] ?? 'resnet18');
+  const inputSize = select(INPUT_SIZES.map((s) => ({ value: String(s), label: `${s} × ${s}` })), '64');
+  const continueTraining = h('input', { type: 'checkbox' });
+
+  const sourceSynthetic = h('input', { type: 'radio', name: 'data-source', value: 'synthetic', checked: true, id: 'source-synthetic' });
+  const sourceOwn = h('input', { type: 'radio', name: 'data-source', value: 'own', id: 'source-own' });
+  const syntheticClasses = numberInput(3, 2, 6);
+  const syntheticCount = numberInput(96, 8, 2000);
+  const syntheticFields = h('div', { class: 'grid' }, field('Shape classes', syntheticClasses), field('Number of images', syntheticCount));
+  const classEditor = new ClassEditor({ webcam, onError: (m) => notices.error(m) });
+  classEditor.element.hidden = true;
+  const showSource = () => {
+    syntheticFields.hidden = !sourceSynthetic.checked;
+    classEditor.element.hidden = !sourceOwn.checked;
+  };
+  sourceSynthetic.addEventListener('change', showSource);
+  sourceOwn.addEventListener('change', showSource);
+
+  const epochs = numberInput(2, 1, 200);
+  const batchSize = numberInput(16, 1, 256);
+  const learningRate = numberInput(0.001, 0.00001, 1, 0.0001);
+
+  const trainButton = h('button', { type: 'button', class: 'primary' }, 'Train');
+  const pauseButton = h('button', { type: 'button', disabled: true }, 'Pause');
+  const stopButton = h('button', { type: 'button', disabled: true }, 'Stop');
+  const progress = h('p', { class: 'progress', 'data-testid': 'train-status', 'aria-live': 'polite' }, 'Not trained yet.');
+  const chart = new TrainingChart();
+
+  const gate = new PauseGate();
+  let abort: AbortController | undefined;
+
+  pauseButton.addEventListener('click', () => {
+    gate.toggle();
+    pauseButton.textContent = gate.paused ? 'Resume' : 'Pause';
+    pauseButton.setAttribute('aria-pressed', String(gate.paused));
+    if (gate.paused) progress.textContent = `${progress.textContent} — paused`;
+  });
+  stopButton.addEventListener('click', () => {
+    abort?.abort();
+    gate.resume();
+  });
+
+  const buildDataset = async (size: number): Promise<ImageDataset> => {
+    if (sourceSynthetic.checked) {
+      const classes = readNumber(syntheticClasses, 'Shape classes');
+      const count = readNumber(syntheticCount, 'Number of images');
+      return syntheticShapes({ classes, count, imageSize: size, seed: 7 });
+    }
+    const { classNames, images } = classEditor.labelledImages();
+    if (classNames.length < 2) throw new Error('Add images to at least two classes before training.');
+    return datasetFromImages(images, { classNames, imageSize: size });
+  };
+
+  const run = async () => {
+    notices.clearError();
+    const size = Number(inputSize.value);
+    const arch = architecture.value;
+    const settings = {
+      epochs: readNumber(epochs, 'Epochs'),
+      batchSize: readNumber(batchSize, 'Batch size'),
+      learningRate: readNumber(learningRate, 'Learning rate'),
+    };
+    progress.textContent = 'Preparing images…';
+    const dataset = await buildDataset(size);
+    const current = state.current;
+    if (continueTraining.checked) {
+      if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
+      if (current.inputSize !== size || current.classNames.length !== dataset.classNames.length) {
+        throw new Error(
+          `The current model takes ${current.inputSize}×${current.inputSize} images and ${current.classNames.length} classes; ` +
+            `the data has ${size}×${size} images and ${dataset.classNames.length} classes. Match them or untick "Continue training".`,
+        );
+      }
+    } else {
+      progress.textContent = `Building ${arch}…`;
+      const model = createModel(arch, {
+        inputShape: [size, size, 3],
+        classes: dataset.classNames.length,
+        includeTop: true,
+        pooling: 'avg',
+        classifierActivation: 'softmax',
+      });
+      state.setModel({ model, architecture: arch, inputSize: size, classNames: dataset.classNames });
+    }
+    const entry = state.current!;
+    entry.classNames = dataset.classNames;
+
+    const stepsPerEpoch = Math.ceil(dataset.size / settings.batchSize);
+    const totalSteps = stepsPerEpoch * settings.epochs;
+    chart.reset();
+    abort = new AbortController();
+    let firstStepEnd = 0;
+    let lastEpoch = 0;
+    const startedAt = performance.now();
+    progress.textContent = 'Compiling kernels for the first step (slow on software GPUs)…';
+    const result = await train({
+      model: entry.model,
+      train: dataset,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      signal: abort.signal,
+      callbacks: {
+        onBatchEnd: async (step, logs) => {
+          const now = performance.now();
+          if (step === 1) firstStepEnd = now;
+          chart.add({ step, loss: logs.loss, accuracy: logs.accuracy });
+          // The first step compiles kernels: throughput and ETA use the steps after it.
+          const perStep = step > 1 ? (now - firstStepEnd) / (step - 1) : now - startedAt;
+          const imagesPerSecond = (settings.batchSize * 1000) / perStep;
+          const eta = ((totalSteps - step) * perStep) / 1000;
+          progress.textContent =
+            `Epoch ${lastEpoch + 1}/${settings.epochs} · step ${step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
+            `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
+          await gate.wait();
+        },
+        onEpochEnd: (epoch) => {
+          lastEpoch = epoch + 1;
+        },
+      },
+    });
+    const seconds = (performance.now() - startedAt) / 1000;
+    progress.textContent = `${result.stopped ? 'Stopped' : 'Done'}: ${chart.element.querySelector('canvas')?.dataset.points} steps in ${formatDuration(seconds)}.`;
+    progress.dataset.state = result.stopped ? 'stopped' : 'done';
+    notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
+  };
+
+  trainButton.addEventListener('click', async () => {
+    trainButton.disabled = true;
+    pauseButton.disabled = false;
+    stopButton.disabled = false;
+    state.busy = true;
+    delete progress.dataset.state;
+    try {
+      await run();
+    } catch (error) {
+      progress.textContent = 'Training failed.';
+      progress.dataset.state = 'failed';
+      notices.error(`Training failed: ${describeError(error)}`);
+    } finally {
+      state.busy = false;
+      gate.resume();
+      trainButton.disabled = false;
+      pauseButton.disabled = true;
+      pauseButton.textContent = 'Pause';
+      stopButton.disabled = true;
+    }
+  });
+
+  return h(
+    'div',
+    { class: 'view train-view' },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Model'),
+      h('div', { class: 'grid' }, field('Architecture', architecture), field('Input size', inputSize)),
+      h('div', { class: 'check' }, continueTraining, h('label', { for: (continueTraining.id = 'continue-training') }, 'Continue training the current model')),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Data'),
+      h(
+        'div',
+        { class: 'row', role: 'radiogroup', 'aria-label': 'Data source' },
+        h('span', { class: 'check' }, sourceSynthetic, h('label', { for: 'source-synthetic' }, 'Synthetic shapes')),
+        h('span', { class: 'check' }, sourceOwn, h('label', { for: 'source-own' }, 'My images')),
+      ),
+      syntheticFields,
+      classEditor.element,
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Training'),
+      h('div', { class: 'grid' }, field('Epochs', epochs), field('Batch size', batchSize), field('Learning rate', learningRate)),
+      h('div', { class: 'row' }, trainButton, pauseButton, stopButton),
+    ),
+    progress,
+    chart.element,
+  );
+}

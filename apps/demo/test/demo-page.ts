@@ -1,0 +1,125 @@
+/**
+ * Drives the demo the way a person does: through labelled controls and tabs. Each method waits for
+ * the page to show the result it promises.
+ */
+import type { Page } from 'playwright-core';
+
+export interface RankedClass {
+  className: string;
+  probability: number;
+}
+
+export interface TrainSettings {
+  architecture: string;
+  inputSize: number;
+  classes: number;
+  images: number;
+  epochs: number;
+  batchSize: number;
+}
+
+export class DemoPage {
+  readonly consoleErrors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => this.consoleErrors.push(`uncaught: ${error.message}`));
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitReady();
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitReady();
+  }
+
+  private async waitReady(): Promise<void> {
+    await this.page.waitForSelector('#app[data-ready="true"]', { timeout: 60_000 });
+  }
+
+  async backend(): Promise<{ name: string; text: string }> {
+    const status = this.page.getByTestId('backend-status');
+    return { name: (await status.getAttribute('data-backend')) ?? '', text: (await status.textContent()) ?? '' };
+  }
+
+  async tab(name: string): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  async train(settings: TrainSettings): Promise<{ points: number; status: string }> {
+    const page = this.page;
+    await this.tab('Train');
+    await page.getByLabel('Architecture', { exact: true }).selectOption(settings.architecture);
+    await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));
+    await page.getByLabel('Synthetic shapes', { exact: true }).check();
+    await page.getByLabel('Shape classes', { exact: true }).fill(String(settings.classes));
+    await page.getByLabel('Number of images', { exact: true }).fill(String(settings.images));
+    await page.getByLabel('Epochs', { exact: true }).fill(String(settings.epochs));
+    await page.getByLabel('Batch size', { exact: true }).fill(String(settings.batchSize));
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const status = page.getByTestId('train-status');
+    await page.waitForFunction(
+      () => ['done', 'stopped', 'failed'].includes(document.querySelector<HTMLElement>('[data-testid="train-status"]')?.dataset.state ?? ''),
+      undefined,
+      { timeout: 200_000, polling: 250 },
+    );
+    if ((await status.getAttribute('data-state')) !== 'done') {
+      throw new Error(`Training did not finish: ${await status.textContent()} / ${await page.getByTestId('error').textContent()}`);
+    }
+    const points = Number(await page.getByTestId('chart').getAttribute('data-points'));
+    return { points, status: (await status.textContent()) ?? '' };
+  }
+
+  /** A PNG drawn in the page: a bright circle on a dark background. */
+  async generateImage(size = 64): Promise<Buffer> {
+    const base64 = await this.page.evaluate(async (side) => {
+      const canvas = new OffscreenCanvas(side, side);
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = '#202a3a';
+      ctx.fillRect(0, 0, side, side);
+      ctx.fillStyle = '#f5c542';
+      ctx.beginPath();
+      ctx.arc(side / 2, side / 2, side / 4, 0, Math.PI * 2);
+      ctx.fill();
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let binary = '';
+      bytes.forEach((b) => (binary += String.fromCharCode(b)));
+      return btoa(binary);
+    }, size);
+    return Buffer.from(base64, 'base64');
+  }
+
+  async predict(image: Buffer): Promise<RankedClass[]> {
+    const page = this.page;
+    await this.tab('Predict');
+    await page.getByTestId('predict-file').setInputFiles({ name: 'circle.png', mimeType: 'image/png', buffer: image });
+    const items = page.locator('[data-testid="topk"] li');
+    await items.first().waitFor({ timeout: 60_000 });
+    return items.evaluateAll((lis) =>
+      lis.map((li) => ({ className: li.getAttribute('data-class') ?? '', probability: Number(li.getAttribute('data-probability')) })),
+    );
+  }
+
+  async saveToBrowser(name: string): Promise<void> {
+    await this.tab('Save/load');
+    await this.page.getByLabel('Name', { exact: true }).fill(name);
+    await this.page.getByRole('button', { name: 'Save to this browser' }).click();
+    await this.page.locator(`[data-testid="saved-list"] li[data-key="${name}"]`).waitFor({ timeout: 60_000 });
+  }
+
+  async loadFromBrowser(name: string): Promise<void> {
+    await this.tab('Save/load');
+    await this.page.getByRole('button', { name: `Load ${name}` }).click();
+    await this.page.getByTestId('info').filter({ hasText: `Loaded "${name}"` }).waitFor({ timeout: 60_000 });
+  }
+
+  async errorText(): Promise<string> {
+    const error = this.page.getByTestId('error');
+    return (await error.isVisible()) ? ((await error.textContent()) ?? '') : '';
+  }
+}
