@@ -16,6 +16,7 @@ export { PipelineDataset, resolveImageSize, type PipelineOptions, type SkippedEx
 export { stratifiedSplit, type SplitIndices, type SplitOptions } from './core/split';
 export { arrayDataset, arraySplits, arraySource, splitSource, type ArrayDatasetInput } from './core/arrays';
 export { oneHot, classMapToJson, classMapFromJson, sortClassNames, type ClassMap } from './core/labels';
+export { groupByClassFolder, IMAGE_EXTENSIONS, type ClassFolderEntry } from './core/class-folders';
 export { SHAPE_NAMES, insideShape, type ShapeName } from './core/shapes';
 export {
   syntheticShapes,

@@ -157,3 +157,17 @@ describe('augmentation', () => {
     }
   });
 });
+
+describe('class folders from relative paths (browser folder picker)', () => {
+  it('labels by the folder under the top one, sorts classes, ignores hidden, loose and non-image files', async () => {
+    const { groupByClassFolder } = await import('../src/index');
+    const paths = ['root/dog/1.JPG', 'root/cat/2.png', 'root/cat/.DS_Store', 'root/.git/x.png', 'root/readme.png', 'root/cat/notes.txt', 'root/cat/sub/3.webp'];
+    const { classNames, entries } = groupByClassFolder(paths, (p) => p);
+    expect(classNames).toEqual(['cat', 'dog']);
+    expect(entries).toEqual([
+      { item: 'root/dog/1.JPG', label: 1 },
+      { item: 'root/cat/2.png', label: 0 },
+      { item: 'root/cat/sub/3.webp', label: 0 },
+    ]);
+  });
+});

@@ -24,6 +24,7 @@ export function hashInts(...values: number[]): number {
 /** A small, fast, seedable generator (mulberry32) with the helpers the pipeline needs. */
 export class Rng {
   private state: number;
+  private spareNormal: number | null = null;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -34,13 +35,18 @@ export class Rng {
     return new Rng(hashInts(...path));
   }
 
-  /** Uniform in [0, 1). */
-  next(): number {
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
   }
 
   uniform(low: number, high: number): number {
@@ -56,11 +62,17 @@ export class Rng {
     return this.next() < probability;
   }
 
-  /** Standard normal (Box-Muller). */
+  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
   normal(): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.spareNormal !== null) {
+      const spare = this.spareNormal;
+      this.spareNormal = null;
+      return spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const angle = 2 * Math.PI * this.next();
+    this.spareNormal = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
   }
 
   /** Gamma(shape, 1) by Marsaglia-Tsang; shape < 1 uses the boost x * U^(1/shape). */

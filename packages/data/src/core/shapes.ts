@@ -7,8 +7,9 @@ export const SHAPE_NAMES = ['circle', 'square', 'triangle', 'star', 'cross', 'ri
 
 export type ShapeName = (typeof SHAPE_NAMES)[number];
 
-const TRIANGLE_NORMALS = [0, 1, 2].map((k) => [Math.cos(-Math.PI / 2 + (k * 2 * Math.PI) / 3), Math.sin(-Math.PI / 2 + (k * 2 * Math.PI) / 3)]);
-const HEXAGON_NORMALS = [0, 1, 2].map((k) => [Math.cos((k * Math.PI) / 3), Math.sin((k * Math.PI) / 3)]);
+// Edge normals, flattened [x0, y0, x1, y1, x2, y2] (hot loop: no closures).
+const T = [0, 1, 2].flatMap((k) => [Math.cos(-Math.PI / 2 + (k * 2 * Math.PI) / 3), Math.sin(-Math.PI / 2 + (k * 2 * Math.PI) / 3)]);
+const H = [0, 1, 2].flatMap((k) => [Math.cos((k * Math.PI) / 3), Math.sin((k * Math.PI) / 3)]);
 const STAR_POINTS = 5;
 
 export function insideShape(shape: ShapeName, x: number, y: number): boolean {
@@ -19,7 +20,7 @@ export function insideShape(shape: ShapeName, x: number, y: number): boolean {
       return Math.abs(x) <= 0.7 && Math.abs(y) <= 0.7;
     case 'triangle':
       // Equilateral, circumradius 1: every edge lies at distance 0.5 from the centre, opposite a vertex.
-      return TRIANGLE_NORMALS.every(([nx, ny]) => -(nx * x + ny * y) <= 0.5);
+      return -(T[0] * x + T[1] * y) <= 0.5 && -(T[2] * x + T[3] * y) <= 0.5 && -(T[4] * x + T[5] * y) <= 0.5;
     case 'star': {
       const r = Math.sqrt(x * x + y * y);
       const period = (2 * Math.PI) / STAR_POINTS;
@@ -35,7 +36,7 @@ export function insideShape(shape: ShapeName, x: number, y: number): boolean {
       return r2 <= 0.9 && r2 >= 0.3;
     }
     case 'hexagon':
-      return HEXAGON_NORMALS.every(([nx, ny]) => Math.abs(nx * x + ny * y) <= 0.82);
+      return Math.abs(H[0] * x + H[1] * y) <= 0.82 && Math.abs(H[2] * x + H[3] * y) <= 0.82 && Math.abs(H[4] * x + H[5] * y) <= 0.82;
     case 'crescent': {
       const dx = x - 0.45;
       return x * x + y * y <= 0.85 && dx * dx + y * y > 0.5;

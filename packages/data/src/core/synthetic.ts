@@ -93,7 +93,9 @@ export function drawShapeExample(shape: ShapeName, width: number, height: number
       // Stripes are a soft mix so that the shape edges remain the strongest edges.
       const t = style === 0 ? 0 : style === 1 ? 0.5 + along / diagonal : 0.35 * (0.5 + 0.5 * Math.sin((2 * Math.PI * along) / stripePeriod));
       const o = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) data[o + c] = background[c] * (1 - t) + background2[c] * t;
+      data[o] = background[0] * (1 - t) + background2[0] * t;
+      data[o + 1] = background[1] * (1 - t) + background2[1] * t;
+      data[o + 2] = background[2] * (1 - t) + background2[2] * t;
     }
   }
   const backgroundLuma = (luminance(background) + luminance(background2)) / 2;
@@ -119,17 +121,14 @@ function fillShape(data: Uint8Array, width: number, height: number, shape: Shape
   const x1 = Math.min(width, Math.ceil(cx + radius + 1));
   const y0 = Math.max(0, Math.floor(cy - radius - 1));
   const y1 = Math.min(height, Math.ceil(cy + radius + 1));
-  const offsets = [0.25, 0.75];
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       let hits = 0;
-      for (const oy of offsets) {
-        for (const ox of offsets) {
-          const dx = (x + ox - cx) / radius;
-          const dy = (y + oy - cy) / radius;
-          // Rotate the sample into shape-local coordinates.
-          if (insideShape(shape, cos * dx + sin * dy, -sin * dx + cos * dy)) hits++;
-        }
+      for (let sample = 0; sample < 4; sample++) {
+        const dx = (x + (sample & 1 ? 0.75 : 0.25) - cx) / radius;
+        const dy = (y + (sample & 2 ? 0.75 : 0.25) - cy) / radius;
+        // Rotate the sample into shape-local coordinates.
+        if (insideShape(shape, cos * dx + sin * dy, -sin * dx + cos * dy)) hits++;
       }
       if (hits === 0) continue;
       const alpha = hits / 4;
@@ -165,10 +164,17 @@ function drawDistractors(data: Uint8Array, width: number, height: number, rng: R
   }
 }
 
+/** Standard deviation of the sum of four independent uniform bytes. */
+const BYTE_SUM_STD = Math.sqrt((4 * (256 * 256 - 1)) / 12);
+
+/** Near-Gaussian pixel noise: the sum of the four bytes of one random word (Irwin-Hall), no transcendental calls. */
 function addNoise(data: Uint8Array, sigma: number, rng: Rng): void {
   if (sigma <= 0) return;
+  const scale = sigma / BYTE_SUM_STD;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i] + sigma * rng.normal();
+    const word = rng.nextUint32();
+    const bytes = (word & 255) + ((word >>> 8) & 255) + ((word >>> 16) & 255) + (word >>> 24);
+    const v = data[i] + (bytes - 510) * scale;
     data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
 }

@@ -2,13 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitSource } from '../core/arrays';
 import { subsetSource } from '../core/example-source';
+import { IMAGE_EXTENSIONS } from '../core/class-folders';
 import { sortClassNames } from '../core/labels';
 import { PipelineDataset, type PipelineOptions } from '../core/pipeline';
 import { stratifiedSplit, type SplitOptions } from '../core/split';
 import type { DatasetSplits } from '../core/types';
 import { DEFAULT_FILE_IMAGE_SIZE, ImageFileDecoder, type ImageFileEntry, type NodeDecodeOptions } from './image-file-source';
 
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.avif', '.tif', '.tiff'] as const;
 
 export interface ImageFolderOptions extends PipelineOptions, SplitOptions, NodeDecodeOptions {
   /** File extensions treated as images (lower case, with dot). Default IMAGE_EXTENSIONS. */

@@ -1,5 +1,5 @@
 // Node-only entry: file system sources, sharp decoding in worker threads, on-disk cache.
-export { imageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions, type FileDatasetSplits } from './image-folder';
+export { imageFolder, type ImageFolderOptions, type FileDatasetSplits } from './image-folder';
 export { csvManifest, type CsvManifestOptions } from './csv-manifest';
 export { parseCsv, type CsvRecord } from './csv';
 export { hdf5Dataset, type Hdf5DatasetOptions } from './hdf5';
