@@ -2,8 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/export-onnx';
 import { decodeOnnxModel } from '../src/proto/onnx-codec';
-import { readOnnxMetadata } from '../src/metadata';
-import { OnnxExportError } from '../src/errors';
 import { verifyOnnx } from '../src/node/verify';
 import { buildMiniResNet, useFastBackend } from './helpers';
 

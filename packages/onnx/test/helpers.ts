@@ -32,11 +32,11 @@ export function randomizeBatchNorms(model: tf.LayersModel, seed = 7): void {
   let s = seed;
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    const values = layer.getWeights().map((w) => {
+    const values = layer.weights.map((w) => {
       const name = w.name;
-      const count = w.size;
+      const count = (w.shape as number[]).reduce((a, b) => a * b, 1);
       const range: [number, number] = name.includes('variance') ? [0.5, 2] : name.includes('gamma') ? [0.5, 1.5] : [-0.2, 0.2];
-      return tf.tensor(seededValues(count, s++, ...range), w.shape);
+      return tf.tensor(seededValues(count, s++, ...range), w.shape as number[]);
     });
     layer.setWeights(values);
     tf.dispose(values);

@@ -1,0 +1,64 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOnnx } from '../src/export-onnx';
+import { topKClasses } from '../src/top-k';
+import { OnnxEngine } from '../src/node/engine';
+import { exportOnnxFile, OnnxVerificationError } from '../src/node/export-file';
+import { buildMiniResNet, seededValues, useFastBackend } from './helpers';
+
+const classNames = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+describe('OnnxEngine', () => {
+  let model: tf.LayersModel;
+  let dir: string;
+  beforeAll(async () => {
+    await useFastBackend();
+    model = buildMiniResNet({ classes: 6 });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'resnet-onnx-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it.each(['nhwc', 'nchw'] as const)('ranks a batch like the tfjs model does (%s file)', async (layout) => {
+    const file = path.join(dir, `mini-${layout}.onnx`);
+    const written = await exportOnnxFile(model, file, { layout, metadata: { classNames } });
+    expect(written.verification?.passed).toBe(true);
+    const engine = await OnnxEngine.load(file, { intraOpThreads: 1 });
+    try {
+      expect(engine.inputSize).toEqual([32, 32, 3]);
+      expect(engine.classNames).toEqual(classNames);
+      const batch = 4;
+      const images = seededValues(batch * 32 * 32 * 3, 3, -2, 2);
+      const expected = tf.tidy(() => (model.predict(tf.tensor(images, [batch, 32, 32, 3])) as tf.Tensor).dataSync());
+      const ranked = await engine.classify(images, batch, { topK: 3 });
+      const reference = topKClasses(expected, batch, 3, classNames);
+      expect(ranked.map((row) => row.map((s) => s.label))).toEqual(reference.map((row) => row.map((s) => s.label)));
+      ranked.flat().forEach((score, i) => expect(score.probability).toBeCloseTo(reference.flat()[i].probability, 5));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('rejects a batch of the wrong size with the expected count', async () => {
+    const engine = await OnnxEngine.load(exportOnnx(model));
+    await expect(engine.run(new Float32Array(10), 1)).rejects.toThrow(/expected 1 x 32x32x3 = 3072 values, got 10/);
+    await engine.dispose();
+  });
+
+  it('writes nothing when verification fails', async () => {
+    const file = path.join(dir, 'never.onnx');
+    await expect(exportOnnxFile(model, file, { verify: { tolerance: -1 } })).rejects.toThrow(OnnxVerificationError);
+    expect((await readdir(dir)).filter((f) => f.startsWith('never'))).toEqual([]);
+  });
+});
+
+describe('topKClasses', () => {
+  it('orders by score, breaks ties by index and caps k at the class count', () => {
+    const rows = topKClasses([0.1, 0.5, 0.5, 0.2, 0.9, 0.05], 2, 5);
+    expect(rows[0].map((s) => s.index)).toEqual([1, 2, 0]);
+    expect(rows[1].map((s) => s.index)).toEqual([1, 0, 2]);
+    expect(rows[1][0]).toEqual({ index: 1, label: '1', probability: 0.9 });
+  });
+});
