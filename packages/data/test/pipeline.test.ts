@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arrayDataset, arraySplits, syntheticShapes, syntheticShapesSplits, type Batch, type ImageDataset } from '../src/index';
+import { PipelineDataset, arrayDataset, arraySplits, syntheticShapes, syntheticShapesSplits, type Batch, type ExampleSource, type ImageDataset } from '../src/index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -130,5 +130,35 @@ describe('in-memory arrays', () => {
     const splits = arraySplits({ images: new Uint8Array(10 * 2 * 2 * 3), shape: [10, 2, 2, 3], labels: [0, 0, 0, 0, 0, 1, 1, 1, 1, 1], classNames: ['a', 'b'] }, { valFraction: 0.2 });
     expect([splits.train.size, splits.val.size]).toEqual([8, 2]);
     expect(() => arrayDataset({ images: new Uint8Array(5), shape: [1, 2, 2, 3], labels: [0], classNames: ['a'] })).toThrow(/5 values.*needs 12/);
+  });
+});
+
+describe('streaming', () => {
+  it('holds at most (prefetch + 1) batches of examples in flight, however large the dataset', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let loaded = 0;
+    const source: ExampleSource = {
+      size: 10_000,
+      label: (i) => i % 2,
+      describe: (i) => `item ${i}`,
+      load: async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+        loaded++;
+        return { data: new Uint8Array(2 * 2 * 3), width: 2, height: 2 };
+      },
+    };
+    const dataset = new PipelineDataset(source, ['a', 'b'], { training: true, prefetch: 2, defaultImageSize: 2 });
+    let batches = 0;
+    for await (const { xs, ys } of dataset.batches({ batchSize: 8, startBatch: 100 })) {
+      tf.dispose([xs, ys]);
+      if (++batches === 5) break;
+    }
+    expect(maxInFlight).toBeLessThanOrEqual(3 * 8);
+    // startBatch skipped the first 100 batches without loading them.
+    expect(loaded).toBeLessThanOrEqual((5 + 3) * 8);
   });
 });

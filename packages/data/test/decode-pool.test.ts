@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DecodePool } from '../src/node/index';
+import { tempDir, writeSolid } from './fixtures';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let root: string;
+
+beforeAll(async () => {
+  root = await tempDir('pool');
+  await writeSolid(path.join(root, 'a.png'), 8, 8, [1, 2, 3]);
+});
+
+afterAll(async () => {
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+const task = (file: string) => ({ path: file, width: 4, height: 4, fit: 'stretch' as const, minSide: 1, maxPixels: 1e6 });
+
+describe('DecodePool', () => {
+  it('keeps a process alive while decoding and lets it exit when idle, without terminate()', async () => {
+    // Bundle the pool as plain JS so a separate Node process can run it.
+    const outDir = path.join(packageDir, 'test-output', 'decode-pool');
+    await build({ entry: { pool: path.join(packageDir, 'src/node/decode-pool.ts') }, outDir, format: ['esm'], platform: 'node', dts: false, silent: true, config: false, external: ['sharp'] });
+    const script = path.join(outDir, 'child.mjs');
+    // No await: only the busy worker may keep the event loop alive until the result arrives.
+    await fs.writeFile(
+      script,
+      `import { DecodePool } from './pool.js';\nnew DecodePool(2).decode(${JSON.stringify(task(path.join(root, 'a.png')))}).then((d) => console.log('decoded', d.length));\n`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.signal).toBeNull();
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('decoded 48');
+    expect(child.status).toBe(0);
+  });
+
+  it('decodes in parallel, reports per-task errors without losing the worker, and restarts after terminate', async () => {
+    const pool = new DecodePool(2);
+    const results = await Promise.allSettled([
+      pool.decode(task(path.join(root, 'a.png'))),
+      pool.decode(task(path.join(root, 'missing.png'))),
+      pool.decode(task(path.join(root, 'a.png'))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/cannot read file \(ENOENT/);
+    expect(Array.from((results[0] as PromiseFulfilledResult<Uint8Array>).value.subarray(0, 3))).toEqual([1, 2, 3]);
+    await pool.terminate();
+    expect((await pool.decode(task(path.join(root, 'a.png')))).length).toBe(48);
+    await pool.terminate();
+    expect(() => new DecodePool(0)).toThrow(/workers must be a positive integer/);
+  });
+});
