@@ -39,3 +39,5 @@ export type {
 export { progressCallback, formatDuration, type ProgressOptions } from './callbacks/progress';
 export { MetricMonitor, type EarlyStoppingOptions, type MonitorState } from './callbacks/early-stopping';
 export { historyToCsv, toJsonl, HISTORY_COLUMNS } from './callbacks/history-format';
+export { renderReport, type ReportInput } from './report/html';
+export { encodePng, zlibStore, crc32, adler32, toDisplayRgb, base64, type ZlibDeflate } from './report/png';

@@ -1,1 +1,4 @@
-export {};
+// Node-only: run directories on disk (checkpoints, resume, metrics, reports).
+export { trainRun, resumeRun, finishRun, loadRunModel, readRunInfo, deflate, type RunOptions, type RunResult, type ResumeOptions } from './run';
+export { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
+export { writeFileAtomic, replaceFolderAtomic } from './atomic';

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { fileIO } from '@resnet-ts/zoo/node';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CheckpointData, CheckpointStore, CheckpointTag, TrainingState } from '../checkpoint';
+import type { TrainConfig } from '../config';
+import { replaceFolderAtomic } from './atomic';
+
+/**
+ * Checkpoints as folders of a run directory:
+ * `checkpoints/<tag>/{model/, optimizer.json, optimizer.bin, ema.json, ema.bin, state.json}`.
+ * Each checkpoint folder is replaced atomically, so a crash mid-save keeps the previous one.
+ */
+export class FolderCheckpointStore implements CheckpointStore {
+  constructor(readonly runDir: string) {}
+
+  folder(tag: CheckpointTag): string {
+    return join(this.runDir, 'checkpoints', tag);
+  }
+
+  async save(tag: CheckpointTag, checkpoint: CheckpointData): Promise<void> {
+    await replaceFolderAtomic(this.folder(tag), async (temp) => {
+      await fileIO(join(temp, 'model')).save!(checkpoint.model);
+      await writeTensors(temp, 'optimizer', checkpoint.optimizer.slots, {
+        type: checkpoint.optimizer.type,
+        iterations: checkpoint.optimizer.iterations,
+      });
+      if (checkpoint.ema) await writeTensors(temp, 'ema', checkpoint.ema, {});
+      const meta = { state: checkpoint.state, config: checkpoint.config, classNames: checkpoint.classNames };
+      await writeFile(join(temp, 'state.json'), JSON.stringify(meta));
+    });
+  }
+
+  async load(tag: CheckpointTag): Promise<CheckpointData | null> {
+    const folder = await readableFolder(this.folder(tag));
+    if (!folder) return null;
+    const model = await fileIO(join(folder, 'model')).load!();
+    const meta = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as {
+      state: TrainingState;
+      config: TrainConfig;
+      classNames: string[];
+    };
+    if (meta.state?.format !== 'resnet-ts/training-state') {
+      throw new Error(`${join(folder, 'state.json')}: not a resnet-ts training state (format "${meta.state?.format}").`);
+    }
+    const optimizer = await readTensors(folder, 'optimizer');
+    const ema = (await exists(join(folder, 'ema.json'))) ? (await readTensors(folder, 'ema')).tensors : undefined;
+    return {
+      model,
+      optimizer: {
+        type: optimizer.meta.type as CheckpointData['optimizer']['type'],
+        iterations: optimizer.meta.iterations as number,
+        slots: optimizer.tensors,
+      },
+      ...(ema ? { ema } : {}),
+      ...meta,
+    };
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null)) !== null;
+}
+
+/** The checkpoint folder, or the `.old` copy left by a crash between the two renames of a save. */
+export async function readableFolder(folder: string): Promise<string | null> {
+  if (await exists(join(folder, 'state.json'))) return folder;
+  if (await exists(join(`${folder}.old`, 'state.json'))) return `${folder}.old`;
+  return null;
+}
+
+async function writeTensors(folder: string, name: string, tensors: tf.NamedTensorMap, meta: Record<string, unknown>): Promise<void> {
+  const { data, specs } = await tf.io.encodeWeights(tensors);
+  await writeFile(join(folder, `${name}.bin`), new Uint8Array(data));
+  await writeFile(join(folder, `${name}.json`), JSON.stringify({ ...meta, specs }));
+}
+
+async function readTensors(folder: string, name: string): Promise<{ tensors: tf.NamedTensorMap; meta: Record<string, unknown> }> {
+  const jsonPath = join(folder, `${name}.json`);
+  const meta = JSON.parse(await readFile(jsonPath, 'utf8')) as { specs: tf.io.WeightsManifestEntry[] } & Record<string, unknown>;
+  const bytes = await readFile(join(folder, `${name}.bin`));
+  const expected = meta.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0);
+  if (bytes.byteLength !== expected) {
+    throw new Error(`${join(folder, `${name}.bin`)}: ${bytes.byteLength} bytes but ${jsonPath} describes ${expected}; the checkpoint is corrupt.`);
+  }
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return { tensors: tf.io.decodeWeights(buffer, meta.specs), meta };
+}

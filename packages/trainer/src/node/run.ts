@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs';
+import { fileIO } from '@resnet-ts/zoo/node';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { historyToCsv, toJsonl } from '../callbacks/history-format';
+import type { TrainerCallback } from '../callbacks/types';
+import { artifactsToModel, disposeCheckpoint, modelToArtifacts } from '../checkpoint';
+import type { TrainConfig } from '../config';
+import type { TrainingDataset } from '../dataset';
+import { NonFiniteLossError } from '../errors';
+import { evaluate, type EvaluationResult } from '../evaluate';
+import { renderReport } from '../report/html';
+import { pickConfig, train, type TrainOptions, type TrainResult } from '../train';
+import { writeFileAtomic } from './atomic';
+import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
+
+/**
+ * Run directory layout:
+ *   run.json                  format, config, class names, creation time
+ *   checkpoints/last|best/    model/ + optimizer + EMA + state.json (atomic folder swaps)
+ *   metrics.jsonl, history.csv  rewritten atomically after every epoch
+ *   model/                    final model (tfjs format) for predict / export / the demo
+ *   evaluation.json, report.html
+ */
+export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
+  runDir: string;
+  /** Images of misclassified samples in the report. Default 24. */
+  reportImages?: number;
+  /** Title of report.html. Default: the model name. */
+  title?: string;
+}
+
+export interface RunResult {
+  runDir: string;
+  result: TrainResult;
+  evaluation?: EvaluationResult;
+}
+
+export const deflate = (bytes: Uint8Array): Uint8Array => new Uint8Array(deflateSync(bytes));
+
+/** Writes metrics.jsonl (epochs, sampled steps, evaluation) and history.csv. */
+async function writeMetrics(runDir: string, result: Pick<TrainResult, 'history' | 'steps'>, evaluation?: EvaluationResult) {
+  const records: object[] = [
+    ...result.steps.map((s) => ({ type: 'step', ...s })),
+    ...result.history.map((h) => ({ type: 'epoch', ...h })),
+  ];
+  if (evaluation) {
+    const { misclassified: _m, ...rest } = evaluation;
+    records.push({ type: 'evaluation', ...rest });
+  }
+  await writeFileAtomic(join(runDir, 'metrics.jsonl'), toJsonl(records));
+  await writeFileAtomic(join(runDir, 'history.csv'), historyToCsv(result.history));
+}
+
+/** Writes model/, evaluation.json, metrics.jsonl, history.csv and report.html for a finished run. */
+export async function finishRun(
+  runDir: string,
+  model: tf.LayersModel,
+  result: Pick<TrainResult, 'history' | 'steps' | 'config' | 'classNames'>,
+  options: { val?: TrainingDataset; title?: string; reportImages?: number; batchSize?: number } = {},
+): Promise<EvaluationResult | undefined> {
+  await fileIO(join(runDir, 'model')).save!(await modelToArtifacts(model));
+  const evaluation = options.val
+    ? await evaluate(model, options.val, {
+        batchSize: options.batchSize ?? result.config.batchSize,
+        classNames: result.classNames,
+        keepMisclassified: options.reportImages ?? 24,
+      })
+    : undefined;
+  if (evaluation) {
+    const { misclassified: _m, ...json } = evaluation;
+    await writeFileAtomic(join(runDir, 'evaluation.json'), JSON.stringify(json, null, 2));
+  }
+  await writeMetrics(runDir, result, evaluation);
+  const html = renderReport({
+    title: options.title ?? `Training report: ${model.name}`,
+    history: result.history,
+    steps: result.steps,
+    ...(evaluation ? { evaluation } : {}),
+    summary: { ...pickConfig(result.config), classes: result.classNames.join(', ') },
+    deflate,
+  });
+  await writeFileAtomic(join(runDir, 'report.html'), html);
+  return evaluation;
+}
+
+async function runWithStore(
+  options: RunOptions,
+  extra: Pick<TrainOptions, 'resumeFrom'>,
+): Promise<RunResult> {
+  const runDir = resolve(options.runDir);
+  const store = new FolderCheckpointStore(runDir);
+  const history: TrainResult['history'] = [];
+  const logger: TrainerCallback = {
+    onEpochEnd: async (_epoch, logs) => {
+      history.push(logs);
+      await writeMetrics(runDir, { history: [...(extra.resumeFrom?.state.history ?? []), ...history], steps: [] });
+    },
+  };
+  let result: TrainResult;
+  try {
+    result = await train({ ...options, store, ...extra, callbacks: [...(options.callbacks ?? []), logger] });
+  } catch (error) {
+    if (error instanceof NonFiniteLossError) await writeMetrics(runDir, { history: error.history, steps: [] });
+    throw error;
+  }
+  if (result.stopReason === 'aborted' || result.stopReason === 'stopped') {
+    await writeMetrics(runDir, result);
+    return { runDir, result };
+  }
+  const evaluation = await finishRun(runDir, options.model, result, options);
+  return { runDir, result, ...(evaluation ? { evaluation } : {}) };
+}
+
+/** Trains into a run directory (created if needed): checkpoints, metrics, final model and report. */
+export async function trainRun(options: RunOptions): Promise<RunResult> {
+  const runDir = resolve(options.runDir);
+  if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
+    throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
+  }
+  await writeRunJson(runDir, pickConfig(options), [...options.train.classNames], options.model.name);
+  return runWithStore(options, {});
+}
+
+export interface ResumeOptions extends Omit<RunOptions, 'model'> {
+  /** Use this model (same architecture) instead of rebuilding it from the checkpoint's model.json. */
+  model?: tf.LayersModel;
+}
+
+/**
+ * Continues the run in `runDir` from its `last` checkpoint: weights, optimizer moments, schedule,
+ * epoch and batch position, early-stopping and best-metric state. Config fields given in
+ * `options` (e.g. more `epochs`) override the saved ones.
+ */
+export async function resumeRun(options: ResumeOptions): Promise<RunResult & { model: tf.LayersModel }> {
+  const runDir = resolve(options.runDir);
+  const store = new FolderCheckpointStore(runDir);
+  const checkpoint = await store.load('last');
+  if (!checkpoint) throw new Error(`${runDir}: no checkpoint to resume from (expected checkpoints/last/state.json).`);
+  try {
+    const model = options.model ?? (await artifactsToModel(checkpoint.model));
+    const names = [...options.train.classNames];
+    if (names.join('\n') !== checkpoint.classNames.join('\n')) {
+      throw new Error(
+        `${runDir}: the run was trained on classes [${checkpoint.classNames.join(', ')}] but the data now has [${names.join(', ')}]; resume with the same data.`,
+      );
+    }
+    const run = await runWithStore({ ...options, model }, { resumeFrom: checkpoint });
+    return { ...run, model };
+  } finally {
+    disposeCheckpoint(checkpoint);
+  }
+}
+
+/** Whether `runDir` holds a run, and how far it got (for CLIs). */
+export async function readRunInfo(runDir: string): Promise<{ config: TrainConfig; classNames: string[]; modelName?: string } | null> {
+  const path = join(resolve(runDir), 'run.json');
+  if (!(await stat(path).catch(() => null))) return null;
+  const json = JSON.parse(await readFile(path, 'utf8')) as { config: TrainConfig; classNames: string[]; modelName?: string };
+  return json;
+}
+
+async function writeRunJson(runDir: string, config: TrainConfig, classNames: string[], modelName: string) {
+  const json = { format: 'resnet-ts/run', version: 1, createdAt: new Date().toISOString(), modelName, classNames, config };
+  await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(json, null, 2));
+}
+
+/**
+ * Loads a model for evaluation or prediction from a run directory (its final `model/`, else the
+ * best or last checkpoint) or from a tfjs model folder. Class names come from the run when known.
+ */
+export async function loadRunModel(path: string): Promise<{ model: tf.LayersModel; classNames?: string[]; source: string }> {
+  const root = resolve(path);
+  const info = await readRunInfo(root);
+  const candidates = info
+    ? [join(root, 'model'), join(root, 'checkpoints', 'best', 'model'), join(root, 'checkpoints', 'last', 'model')]
+    : [root];
+  for (const folder of candidates) {
+    if (await stat(join(folder, 'model.json')).catch(() => null)) {
+      const model = await tf.loadLayersModel(fileIO(folder));
+      return { model, ...(info ? { classNames: info.classNames } : {}), source: folder };
+    }
+  }
+  throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);
+}
