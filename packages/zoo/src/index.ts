@@ -25,3 +25,8 @@ export {
 // Summary: Keras-like model.summary() as data and as text.
 export { summarizeModel, type ModelSummary, type SummaryRow, type SummaryShape } from './summary/summarize';
 export { formatSummary, type FormatSummaryOptions } from './summary/format';
+
+// Weights in and out: Keras HDF5 import/export, checked tfjs model files, ImageNet helpers.
+export * from './weights/index';
+export * from './weights/tfjs/index';
+export * from './imagenet/index';

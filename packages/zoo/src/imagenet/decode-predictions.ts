@@ -1,0 +1,48 @@
+import type * as tf from '@tensorflow/tfjs';
+import { loadClassIndex, type ClassIndex, type LoadClassIndexOptions, type ParsedClassIndex } from './class-index';
+
+/** One decoded prediction, like a Keras `(wnid, name, score)` tuple. */
+export interface DecodedPrediction {
+  /** Class position in the model output. */
+  index: number;
+  wnid: string;
+  name: string;
+  score: number;
+}
+
+export interface DecodePredictionsOptions extends LoadClassIndexOptions {
+  /** How many classes per row, best first. Default 5. */
+  top?: number;
+  /** The class index: an object in Keras's shape, already parsed, or a path / URL to its JSON. */
+  classIndex: ClassIndex | ParsedClassIndex | string | URL;
+}
+
+async function rowsOf(preds: tf.Tensor | number[][]): Promise<number[][]> {
+  if (Array.isArray(preds)) return preds;
+  if (preds.rank !== 2) throw new Error(`decodePredictions: expected a [batch, classes] tensor, got shape [${preds.shape.join(',')}]`);
+  return (await preds.array()) as number[][];
+}
+
+/**
+ * Keras's `decode_predictions`: for each row of `preds` ([batch, classes]), the `top` classes with
+ * their wnid, name and score, best first. The class index must have as many classes as `preds` columns.
+ * The caller's tensor is not disposed.
+ */
+export async function decodePredictions(preds: tf.Tensor | number[][], options: DecodePredictionsOptions): Promise<DecodedPrediction[][]> {
+  const top = options.top ?? 5;
+  if (!Number.isInteger(top) || top < 1) throw new Error(`decodePredictions: top must be a positive integer, got ${top}`);
+  const index =
+    typeof options.classIndex === 'object' && 'entries' in options.classIndex && Array.isArray(options.classIndex.entries)
+      ? (options.classIndex as ParsedClassIndex)
+      : await loadClassIndex(options.classIndex as ClassIndex | string | URL, options);
+  const rows = await rowsOf(preds);
+  return rows.map((row, r) => {
+    if (row.length !== index.entries.length) {
+      throw new Error(`decodePredictions: row ${r} has ${row.length} scores but the class index has ${index.entries.length} classes`);
+    }
+    return row
+      .map((score, i) => ({ index: i, ...index.entries[i], score }))
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, top);
+  });
+}
