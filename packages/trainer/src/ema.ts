@@ -15,7 +15,7 @@ export class WeightEma {
   ) {
     this.weights = orderedWeights(model);
     if (!(decay > 0 && decay < 1)) throw new Error(`ema.decay must be in (0, 1), got ${decay}.`);
-    this.shadows = this.weights.map((w) => tf.variable(w.read().clone(), false));
+    this.shadows = tf.tidy(() => this.weights.map((w) => tf.variable(w.read().clone(), false)));
   }
 
   update(): void {

@@ -81,7 +81,9 @@ export async function evaluate(
         if (ranked.includes(label)) top5Correct += 1;
         if (predicted !== label && misclassified.length < keep) {
           const [h, w, c] = batch.xs.shape.slice(1) as [number, number, number];
-          const pixels = (await tf.tidy(() => tf.slice(batch.xs, [i, 0, 0, 0], [1, h, w, c])).data()) as Float32Array;
+          const image = tf.slice(batch.xs, [i, 0, 0, 0], [1, h, w, c]);
+          const pixels = (await image.data()) as Float32Array;
+          image.dispose();
           misclassified.push({ index: count + i, label, predicted, confidence: row[predicted], pixels, shape: [h, w, c] });
         }
       }

@@ -100,7 +100,7 @@ export class Optimizer {
     const id = `${p.key}/${name}`;
     let slot = this.slots.get(id);
     if (!slot) {
-      slot = tf.keep(tf.variable(tf.zerosLike(p.variable), false));
+      slot = tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false));
       this.slots.set(id, slot);
     }
     return slot;
@@ -123,7 +123,8 @@ export class Optimizer {
     this.disposeSlots();
     this.iterations = state.iterations;
     for (const [id, tensor] of Object.entries(state.slots)) {
-      this.slots.set(id, tf.variable(tensor.clone(), false));
+      // tidy frees the clone; variables are never disposed by tidy.
+      this.slots.set(id, tf.tidy(() => tf.variable(tensor.clone(), false)));
     }
   }
 

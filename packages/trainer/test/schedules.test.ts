@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createSchedule } from '../src/schedules';
+
+const ctx = { baseLr: 0.1, stepsPerEpoch: 10, totalSteps: 100 };
+
+describe('learning-rate schedules', () => {
+  it('constant stays at the base rate', () => {
+    const s = createSchedule({ type: 'constant' }, ctx);
+    expect([0, 50, 99].map((t) => s.lrAt(t))).toEqual([0.1, 0.1, 0.1]);
+  });
+
+  it('step multiplies by gamma every N epochs', () => {
+    const s = createSchedule({ type: 'step', everyEpochs: 3, gamma: 0.5 }, ctx);
+    expect(s.lrAt(29)).toBeCloseTo(0.1);
+    expect(s.lrAt(30)).toBeCloseTo(0.05);
+    expect(s.lrAt(60)).toBeCloseTo(0.025);
+  });
+
+  it('cosine warms up linearly, peaks at the base rate and ends at minLr', () => {
+    const s = createSchedule({ type: 'cosine', warmupEpochs: 1, minLr: 0.001 }, ctx);
+    expect(s.lrAt(0)).toBeCloseTo(0.01);
+    expect(s.lrAt(4)).toBeCloseTo(0.05);
+    expect(s.lrAt(10)).toBeCloseTo(0.1);
+    expect(s.lrAt(99)).toBeCloseTo(0.001);
+    // Halfway through the decay: the mean of base and min.
+    expect(s.lrAt(10 + 89 / 2)).toBeCloseTo((0.1 + 0.001) / 2);
+  });
+
+  it('one-cycle rises from base/div to base, then anneals to base/div/finalDiv', () => {
+    const s = createSchedule({ type: 'one-cycle', pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 }, ctx);
+    expect(s.lrAt(0)).toBeCloseTo(0.004);
+    expect(s.lrAt(29)).toBeCloseTo(0.1);
+    expect(s.lrAt(99)).toBeCloseTo(0.004 / 1e4, 8);
+    for (let t = 1; t <= 29; t++) expect(s.lrAt(t)).toBeGreaterThan(s.lrAt(t - 1));
+    for (let t = 30; t < 100; t++) expect(s.lrAt(t)).toBeLessThan(s.lrAt(t - 1));
+  });
+
+  it('plateau divides the rate after `patience` epochs without improvement, and its state round-trips', () => {
+    const s = createSchedule({ type: 'plateau', factor: 0.5, patience: 2, minLr: 0.02 }, ctx);
+    s.onEpochEnd({ val_loss: 1 });
+    s.onEpochEnd({ val_loss: 1 });
+    expect(s.lrAt(0)).toBeCloseTo(0.1);
+    expect(s.onEpochEnd({ val_loss: 1 })).toBe(true);
+    expect(s.lrAt(0)).toBeCloseTo(0.05);
+    const saved = s.state();
+    const restored = createSchedule({ type: 'plateau', factor: 0.5, patience: 2, minLr: 0.02 }, ctx);
+    restored.restore(saved);
+    expect(restored.lrAt(0)).toBeCloseTo(0.05);
+    for (let i = 0; i < 10; i++) s.onEpochEnd({ val_loss: 1 });
+    expect(s.lrAt(0)).toBeCloseTo(0.02);
+  });
+
+  it('names the problem for bad specs', () => {
+    expect(() => createSchedule({ type: 'nope' } as never, ctx)).toThrow(/Unknown schedule "nope"/);
+    expect(() => createSchedule({ type: 'step', everyEpochs: 0 }, ctx)).toThrow(/everyEpochs must be > 0/);
+  });
+});
