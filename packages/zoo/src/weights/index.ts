@@ -7,3 +7,5 @@ export type { LayerMatching, SkippedLayer } from './plan-weight-assignment';
 export type { BinarySource } from './source/binary-source';
 export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';
+export { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
+export { createPretrainedModel, imagenetWeightsError, type PretrainedModelOptions } from './create-pretrained-model';

@@ -4,17 +4,26 @@
  */
 
 type FsPromises = typeof import('node:fs/promises');
+type NodePath = typeof import('node:path');
 
-function isNode(): boolean {
+export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-async function nodeFs(what: string): Promise<FsPromises> {
+/** `node:fs/promises`, loaded only when a local path is actually used. */
+export async function nodeFs(what: string): Promise<FsPromises> {
   if (!isNode()) {
     throw new Error(`${what}: local paths work only in Node; in the browser pass a URL or the file's bytes`);
   }
   const specifier = 'node:fs/promises';
   return (await import(/* @vite-ignore */ specifier)) as FsPromises;
+}
+
+/** `node:path`, loaded the same way. */
+export async function nodePath(what: string): Promise<NodePath> {
+  if (!isNode()) throw new Error(`${what}: local paths work only in Node`);
+  const specifier = 'node:path';
+  return (await import(/* @vite-ignore */ specifier)) as NodePath;
 }
 
 /** Reads a whole local file; a missing file is an error naming it. */
