@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { InfoReport } from '../src/commands/info';
-import { isInstalled, runCli, runCliJson } from './run-cli';
+import { runCli, runCliJson } from './run-cli';
 
-const nativeInstalled = isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
-if (nativeInstalled) {
-  console.warn('cli backend tests: @tensorflow/tfjs-node(-gpu) is installed here; skipping the tests of its absence');
-}
+/**
+ * Whether `--backend tensorflow` actually starts here (it needs @tensorflow/tfjs-node and its
+ * native library, which the install usually cannot download). Asked once, of the binary itself.
+ */
+const nativeStarts = runCli(['info', '--json', '--backend', 'tensorflow']).code === 0;
+if (nativeStarts) console.warn('cli backend tests: @tensorflow/tfjs-node works here; skipping the tests of its absence');
 
 describe('backend selection', () => {
   it('runs on cpu when asked, with nothing on stderr', () => {
@@ -28,17 +30,20 @@ describe('backend selection', () => {
     expect(flagWins.value.backend.backend).toBe('wasm');
   });
 
-  describe.skipIf(nativeInstalled)('without @tensorflow/tfjs-node', () => {
+  describe.skipIf(nativeStarts)('without a working @tensorflow/tfjs-node', () => {
     it('auto falls back to wasm and says why in one stderr line', () => {
       const { value, stderr } = runCliJson<InfoReport>(['info', '--json']);
       expect(value.backend.requested).toBe('auto');
       expect(value.backend.backend).toBe('wasm');
       expect(value.backend.skipped.map((skip) => skip.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
-      expect(value.backend.skipped[1].installHint).toBe('npm i @tensorflow/tfjs-node');
+      expect(value.backend.skipped[1]).toMatchObject({
+        reason: expect.stringMatching(/^@tensorflow\/tfjs-node (is not installed|failed to load)/),
+        installHint: 'npm i @tensorflow/tfjs-node',
+      });
       const lines = stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/using the wasm backend/);
-      expect(lines[0]).toMatch(/tensorflow \(@tensorflow\/tfjs-node is not installed\)/);
+      expect(lines[0]).toMatch(/tensorflow \(@tensorflow\/tfjs-node (is not installed|failed to load)/);
     });
 
     it('refuses an explicit --backend tensorflow with the install hint, in one line', () => {

@@ -31,6 +31,12 @@ describe('resnet models', () => {
     expect(lines).toHaveLength(4); // header, rule, resnet50, resnet50v2
     expect(lines[2]).toMatch(/^resnet50\s+25,636,712\s+224x224x3\s+1000/);
   });
+
+  it('fails in one line, listing the models, when the pattern matches none', () => {
+    const result = runCli([...cpu, 'models', 'vgg*']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/no model matches "vgg\*"; available: resnet18, /)]);
+  });
 });
 
 describe('resnet summary', () => {

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,14 +33,4 @@ export function runCliJson<T>(args: readonly string[], env: Record<string, strin
   const result = runCli(args, env);
   if (result.code !== 0) throw new Error(`resnet ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return { value: JSON.parse(result.stdout) as T, stderr: result.stderr };
-}
-
-/** Whether an optional package resolves from the CLI (the native tfjs backends usually do not). */
-export function isInstalled(specifier: string): boolean {
-  try {
-    createRequire(path.join(cliRoot, 'package.json')).resolve(specifier);
-    return true;
-  } catch {
-    return false;
-  }
 }

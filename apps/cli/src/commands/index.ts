@@ -1,3 +1,4 @@
+import { registerConvert } from './convert';
 import { registerInfo } from './info';
 import { registerModels } from './models';
 import { registerSummary } from './summary';
@@ -13,4 +14,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInfo,
   registerModels,
   registerSummary,
+  registerConvert,
 ];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createModel, getModelConfig, listModels } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
+import { CliError } from '../errors';
 import { formatCount, formatTable, printJson, printLine } from '../output';
 
 /** One row of `resnet models --json`. */
@@ -25,9 +26,13 @@ export function registerModels(program: Command, context: CliContext): void {
     .argument('[pattern]', "only names matching this '*' wildcard, e.g. '*v2'")
     .option('--json', 'print JSON instead of a table')
     .action(async (pattern: string | undefined, options: { json?: boolean }) => {
+      const names = listModels(pattern);
+      if (names.length === 0) {
+        throw new CliError(`no model matches ${JSON.stringify(pattern)}; available: ${listModels().join(', ')}`);
+      }
       // Counting parameters builds each model, which needs a backend.
       await context.backend();
-      const listings = listModels(pattern).map(describeModel);
+      const listings = names.map(describeModel);
       if (options.json) {
         printJson(listings);
         return;
