@@ -26,7 +26,7 @@ export interface ImageDataset {
   /** [H, W, 3] of produced batches. */
   readonly imageShape: readonly [number, number, number];
   batches(options: BatchOptions): AsyncIterableIterator<Batch>;
-  toTfDataset(options: BatchOptions): import('@tensorflow/tfjs').data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor2D }>;
+  toTfDataset(options: BatchOptions): tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor2D }>;
   dispose?(): void | Promise<void>;
 }
 
