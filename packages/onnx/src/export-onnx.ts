@@ -27,6 +27,7 @@ export function exportOnnx(model: tf.LayersModel, options: OnnxExportOptions = {
   const calls = orderModelCalls(model.outputs);
   const foldPlan = resolved.foldBatchNorm ? planBatchNormFolding(calls, outputIds) : new Map<ModelCall, ModelCall>();
   const foldedAway = new Set(foldPlan.values());
+  const consumers = consumerClassesByTensor(calls);
   for (const call of calls) {
     if (call.className === 'InputLayer') {
       if (!values.has(call.outputs[0].id)) throw new OnnxExportError(`Input '${call.layer.name}' is not among the model's inputs`);
@@ -51,6 +52,7 @@ export function exportOnnx(model: tf.LayersModel, options: OnnxExportOptions = {
       outputShape: output.shape,
       outputName: internalOutputName(call, outputIds.has(output.id), resolved),
       graph,
+      consumerClasses: consumers.get(output.id) ?? [],
       options: resolved,
       foldedBatchNorm: foldedInto ? readBatchNormParameters(foldedInto.layer) : undefined,
       isFoldedAway: foldedAway.has(call),
@@ -108,6 +110,14 @@ function internalOutputName(call: ModelCall, isModelOutput: boolean, options: Re
   const base = call.nodeIndex > 0 ? `${call.layer.name}_${call.nodeIndex}` : call.layer.name;
   const needsTranspose = isModelOutput && call.outputs[0].shape.length === 4 && options.layout === 'nhwc';
   return needsTranspose ? `${base}/nchw` : base;
+}
+
+function consumerClassesByTensor(calls: readonly ModelCall[]): Map<number, string[]> {
+  const consumers = new Map<number, string[]>();
+  for (const call of calls) {
+    for (const input of call.inputs) consumers.set(input.id, [...(consumers.get(input.id) ?? []), call.className]);
+  }
+  return consumers;
 }
 
 function dimensions(shape: KerasShape, options: ResolvedOnnxExportOptions): Dimension[] {

@@ -113,6 +113,18 @@ describe('layer coverage', () => {
     expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
 
+  it('keeps zero padding before a max pool exact on negative values under onnxruntime optimizations', async () => {
+    // ResNet v2 stems max-pool raw conv outputs; onnxruntime must not turn the zeros into -inf padding.
+    const model = tf.sequential({
+      layers: [
+        tf.layers.zeroPadding2d({ inputShape: [6, 6, 2], padding: 1, name: 'pad' }),
+        tf.layers.maxPooling2d({ poolSize: 3, strides: 2, name: 'pool' }),
+      ],
+    });
+    const check = await verifyOnnx(model, exportOnnx(model), { inputRange: [-2, -1], graphOptimizationLevel: 'all' });
+    expect(check.maxAbsDiff).toBe(0);
+  });
+
   it('exports global max pooling with a linear classifier and a Softmax layer', async () => {
     const model = buildMiniResNet({ pooling: 'max', activation: 'linear' });
     const logitsCheck = await verifyOnnx(model, exportOnnx(model));

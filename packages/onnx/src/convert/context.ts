@@ -32,6 +32,8 @@ export interface LayerConversion {
   /** Preferred name of the output value (the layer's name, suffixed for a shared layer's later calls). */
   outputName: string;
   graph: OnnxGraphBuilder;
+  /** Class names of the layers that read this call's output (empty for a model output only). */
+  consumerClasses: readonly string[];
   options: ResolvedOnnxExportOptions;
   /** Set on a Conv2D/Dense whose following BatchNormalization is folded into it. */
   foldedBatchNorm?: BatchNormParameters;

@@ -25,6 +25,8 @@ export const defaultOnnxVerifyOptions = {
 export interface OnnxVerification {
   /** Largest |tfjs - onnxruntime| over every value of every output. */
   maxAbsDiff: number;
+  /** Largest |tfjs output| (to judge maxAbsDiff relative to unbounded outputs such as logits). */
+  maxAbsExpected: number;
   tolerance: number;
   passed: boolean;
   batchSize: number;
@@ -61,15 +63,19 @@ export async function verifyOnnx(model: tf.LayersModel, onnxBytes: Uint8Array, o
     const feed = nchw ? new ort.Tensor('float32', nhwcToNchw(input, b, h, w, c), [b, c, h, w]) : new ort.Tensor('float32', input, shape);
     const results = await session.run({ [session.inputNames[0]]: feed });
     let maxAbsDiff = 0;
+    let maxAbsExpected = 0;
     const outputShapes = session.outputNames.map((name, i) => {
       const actual = results[name].data as Float32Array;
       if (actual.length !== expected[i].length) {
         throw new Error(`verifyOnnx: output '${name}' has ${actual.length} values, the tfjs model gives ${expected[i].length}`);
       }
-      for (let k = 0; k < actual.length; k++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(actual[k] - expected[i][k]));
+      for (let k = 0; k < actual.length; k++) {
+        maxAbsDiff = Math.max(maxAbsDiff, Math.abs(actual[k] - expected[i][k]));
+        maxAbsExpected = Math.max(maxAbsExpected, Math.abs(expected[i][k]));
+      }
       return [...results[name].dims];
     });
-    return { maxAbsDiff, tolerance, passed: maxAbsDiff <= tolerance, batchSize, outputShapes };
+    return { maxAbsDiff, maxAbsExpected, tolerance, passed: maxAbsDiff <= tolerance, batchSize, outputShapes };
   } finally {
     await session.release();
   }
