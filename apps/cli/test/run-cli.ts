@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const binary = path.join(cliRoot, 'dist', 'cli.js');
+// The committed bin shim that npm links as `resnet`; it loads dist/cli.js.
+const binary = path.join(cliRoot, 'bin', 'resnet.js');
 
 export interface CliResult {
   code: number | null;
@@ -12,9 +13,9 @@ export interface CliResult {
 }
 
 /**
- * Runs the built `resnet` binary as a real child process. RESNET_* variables of the calling shell
- * are dropped so each test states its own environment. The timeout turns a process that does not
- * exit (e.g. kept alive by wasm worker threads) into a failure instead of a hung test run.
+ * Runs the `resnet` binary as a real child process. RESNET_* variables of the calling shell are
+ * dropped so each test states its own environment. The timeout turns a process that does not exit
+ * (e.g. kept alive by wasm worker threads) into a failure instead of a hung test run.
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import { createModel, loadKerasWeights, saveKerasWeights } from '@resnet-ts/zoo';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConvertReport } from '../src/commands/convert';
+import { runCli, runCliJson } from './run-cli';
+
+const cpu = ['--backend', 'cpu'];
+const modelFlags = ['--model', 'resnet18', '--input-size', '32', '--classes', '5'];
+const happyModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/keras/HappyModel.h5');
+
+let dir: string;
+let original: tf.LayersModel;
+
+async function expectWeightsOf(file: string) {
+  const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: 5 });
+  await loadKerasWeights(model, file);
+  const a = original.getWeights();
+  const b = model.getWeights();
+  for (let i = 0; i < a.length; i += 1) expect(Array.from(b[i].dataSync())).toEqual(Array.from(a[i].dataSync()));
+  model.dispose();
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(path.join(tmpdir(), 'resnet-convert-'));
+  original = createModel('resnet18', { inputShape: [32, 32, 3], classes: 5 });
+  await saveKerasWeights(original, path.join(dir, 'resnet18.h5'));
+});
+afterAll(() => {
+  original.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('resnet convert', () => {
+  it('converts a Keras .h5 to a tfjs folder and back without changing a weight', async () => {
+    const tfjsDir = path.join(dir, 'resnet18-tfjs');
+    const { value } = runCliJson<ConvertReport>([...cpu, 'convert', path.join(dir, 'resnet18.h5'), tfjsDir, ...modelFlags, '--json']);
+    expect(value).toMatchObject({ input: { format: 'keras-h5' }, output: { format: 'tfjs' }, model: 'resnet18', skipped: [] });
+    expect(readdirSync(tfjsDir)).toContain('model.json');
+    const back = path.join(dir, 'back.h5');
+    const result = runCli([...cpu, 'convert', tfjsDir, back]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/-> .*back\.h5 \(keras-h5, 1 file, [\d,]+ bytes\)/);
+    await expectWeightsOf(back);
+  });
+
+  it('needs --model for a weights-only .h5', () => {
+    const result = runCli([...cpu, 'convert', path.join(dir, 'resnet18.h5'), path.join(dir, 'x')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/holds weights only .*--model <name>/);
+  });
+
+  it('names the mismatching layer, and with --skip-mismatch converts the rest', () => {
+    const args = [...cpu, 'convert', path.join(dir, 'resnet18.h5'), path.join(dir, 'three'), '--model', 'resnet18', '--input-size', '32', '--classes', '3'];
+    const failed = runCli(args);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/Layer predictions: expected kernel \[512,3\], file has \[512,5\] \(skipMismatch \/ --skip-mismatch to ignore\)/);
+    const { value } = runCliJson<ConvertReport>([...args, '--skip-mismatch', '--json']);
+    expect(value.skipped).toEqual(['predictions: expected kernel [512,3], file has [512,5]']);
+  });
+
+  it('writes quantised tfjs shards with --quantize', () => {
+    const { value } = runCliJson<ConvertReport>([...cpu, 'convert', path.join(dir, 'resnet18.h5'), path.join(dir, 'q'), ...modelFlags, '--quantize', 'uint8', '--json']);
+    expect(value.output.bytes).toBeLessThan(value.parameters * 1.1);
+  });
+
+  it.skipIf(!existsSync(happyModel))('converts a full Keras model file without --model', () => {
+    const { value } = runCliJson<ConvertReport>([...cpu, 'convert', happyModel, path.join(dir, 'happy'), '--json']);
+    expect(value).toMatchObject({ model: 'HappyModel', layersWithWeights: 5, parameters: 119_457 });
+  });
+});
