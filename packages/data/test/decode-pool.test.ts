@@ -22,7 +22,7 @@ afterAll(async () => {
 const task = (file: string) => ({ path: file, width: 4, height: 4, fit: 'stretch' as const, minSide: 1, maxPixels: 1e6 });
 
 describe('DecodePool', () => {
-  it('keeps a process alive while decoding and lets it exit when idle, without terminate()', async () => {
+  it('delivers a result to a script that does not await it, then lets the process exit without terminate()', async () => {
     // Bundle the pool as plain JS so a separate Node process can run it.
     const outDir = path.join(packageDir, 'test-output', 'decode-pool');
     await build({ entry: { pool: path.join(packageDir, 'src/node/decode-pool.ts') }, outDir, format: ['esm'], platform: 'node', dts: false, silent: true, config: false, external: ['sharp'] });

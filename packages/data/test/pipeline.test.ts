@@ -90,6 +90,20 @@ describe('batching pipeline', () => {
     expect(await collect(evalSet, { batchSize: 10 })).toEqual(plain);
   });
 
+  it('gives soft labels summing to one with mixup or cutmix', async () => {
+    const mixing = syntheticShapes({ count: 8, imageSize: 8, augmentation: { mixup: { alpha: 0.4 }, cutmix: { alpha: 1 } } });
+    let softRows = 0;
+    for (const batch of await collect(mixing, { batchSize: 4 })) {
+      for (let i = 0; i < 4; i++) {
+        const row = Array.from(batch.ys.subarray(i * 6, i * 6 + 6));
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        if (row.some((v) => v > 0 && v < 1)) softRows++;
+      }
+    }
+    // Rows mixed with a partner of the same class stay one-hot; the others are soft.
+    expect(softRows).toBeGreaterThan(0);
+  });
+
   it('leaks nothing when the consumer stops early', async () => {
     const before = tf.memory().numTensors;
     for await (const batch of dataset().batches({ batchSize: 2 })) {
