@@ -12,6 +12,8 @@ const cpu = ['--backend', 'cpu'];
 const modelFlags = ['--model', 'resnet18', '--input-size', '32', '--classes', '5'];
 const happyModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/keras/HappyModel.h5');
 
+if (!existsSync(happyModel)) console.warn(`SKIPPING the full-model convert test: ${happyModel} is absent (needs ../shared)`);
+
 let dir: string;
 let original: tf.LayersModel;
 
@@ -69,7 +71,8 @@ describe('resnet convert', () => {
   });
 
   it.skipIf(!existsSync(happyModel))('converts a full Keras model file without --model', () => {
+    // conv0 7x7x3x64+64, bn0 4x64, conv1 7x7x64x32+32, bn1 4x32, fc 8192x1+1.
     const { value } = runCliJson<ConvertReport>([...cpu, 'convert', happyModel, path.join(dir, 'happy'), '--json']);
-    expect(value).toMatchObject({ model: 'HappyModel', layersWithWeights: 5, parameters: 119_457 });
+    expect(value).toMatchObject({ model: 'HappyModel', layersWithWeights: 5, parameters: 118_433 });
   });
 });
