@@ -46,7 +46,7 @@ export interface TrainingState {
   epochTotals: EpochTotals;
   history: EpochLogs[];
   steps: StepRecord[];
-  /** True once all epochs ran or training stopped for good (early stopping). */
+  /** True once early stopping ended the run for good (running out of epochs is `epoch >= epochs`). */
   finished: boolean;
 }
 

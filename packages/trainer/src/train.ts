@@ -334,7 +334,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         message = `${early!.monitor} did not improve for ${early!.state.wait} epochs (best ${early!.state.best} at epoch ${early!.state.bestEpoch + 1})`;
         state.finished = true;
       }
-      if (state.epoch >= config.epochs) state.finished = true;
       if (improved) await snapshot('best');
       await snapshot('last');
       if (earlyStop) break;

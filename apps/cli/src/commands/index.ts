@@ -2,6 +2,7 @@ import { registerConvert } from './convert';
 import { registerInfo } from './info';
 import { registerModels } from './models';
 import { registerSummary } from './summary';
+import { registerTrain } from './train';
 import type { RegisterCommand } from './types';
 
 export type { RegisterCommand } from './types';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerModels,
   registerSummary,
   registerConvert,
+  registerTrain,
 ];

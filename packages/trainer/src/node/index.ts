@@ -2,3 +2,4 @@
 export { trainRun, resumeRun, finishRun, loadRunModel, readRunInfo, deflate, type RunOptions, type RunResult, type ResumeOptions } from './run';
 export { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
 export { writeFileAtomic, replaceFolderAtomic } from './atomic';
+export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData } from './data-source';
