@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import h5wasm from 'h5wasm/node';
+import type H5Wasm from 'h5wasm/node';
 import { splitSource } from '../core/arrays';
 import type { ExampleSource } from '../core/example-source';
 import { sortClassNames } from '../core/labels';
@@ -24,19 +24,34 @@ export interface Hdf5DatasetOptions extends PipelineOptions, SplitOptions {
   classNames?: readonly string[];
 }
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+type H5Module = typeof H5Wasm;
+type H5File = InstanceType<H5Module['File']>;
+type H5Dataset = InstanceType<H5Module['Dataset']>;
+
+let h5Module: Promise<H5Module> | undefined;
+
+/** h5wasm compiles its wasm when imported: load it only when an HDF5 file is opened. */
+function loadH5wasm(): Promise<H5Module> {
+  h5Module ??= import('h5wasm/node').then(async (m) => {
+    await m.default.ready;
+    return m.default;
+  });
+  return h5Module;
+}
 
 /** An HDF5 file opened on demand (h5wasm reads it from disk lazily) and closed on dispose. */
 class Hdf5Handle {
   private file: H5File | null = null;
-  constructor(readonly filePath: string) {}
+  constructor(
+    private readonly h5wasm: H5Module,
+    readonly filePath: string,
+  ) {}
 
   open(): H5File {
     if (!this.file) {
       if (!fs.existsSync(this.filePath)) throw new Error(`Cannot open HDF5 file ${this.filePath}: no such file`);
       try {
-        this.file = new h5wasm.File(this.filePath, 'r');
+        this.file = new this.h5wasm.File(this.filePath, 'r');
       } catch (error) {
         throw new Error(`Cannot open HDF5 file ${this.filePath}: ${(error as Error).message}`);
       }
@@ -46,7 +61,7 @@ class Hdf5Handle {
 
   dataset(key: string): H5Dataset {
     const entity = this.has(key) ? this.open().get(key) : null;
-    if (!(entity instanceof h5wasm.Dataset)) {
+    if (!(entity instanceof this.h5wasm.Dataset)) {
       const keys = this.open().keys().join(', ');
       throw new Error(`HDF5 file ${this.filePath}: no dataset "${key}" (found: ${keys || 'nothing'}); set the key option to one of these`);
     }
@@ -58,9 +73,9 @@ class Hdf5Handle {
     let group: unknown = this.open();
     const parts = key.split('/').filter(Boolean);
     for (const [i, part] of parts.entries()) {
-      if (!(group instanceof h5wasm.Group) || !group.keys().includes(part)) return false;
+      if (!(group instanceof this.h5wasm.Group) || !group.keys().includes(part)) return false;
       const child = group.get(part);
-      if (i === parts.length - 1) return child instanceof h5wasm.Dataset;
+      if (i === parts.length - 1) return child instanceof this.h5wasm.Dataset;
       group = child;
     }
     return false;
@@ -132,18 +147,18 @@ function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array): { so
  * stratified seeded split of the training set.
  */
 export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions = {}): Promise<FileDatasetSplits> {
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   const xKey = options.xKey ?? 'train_set_x';
   const yKey = options.yKey ?? 'train_set_y';
   const classesKey = options.classesKey ?? 'list_classes';
   const testXKey = options.testXKey ?? 'test_set_x';
   const testYKey = options.testYKey ?? 'test_set_y';
-  const handle = new Hdf5Handle(path.resolve(filePath));
+  const handle = new Hdf5Handle(h5wasm, path.resolve(filePath));
   const handles = [handle];
   try {
     const count = (handle.dataset(xKey).shape ?? [0])[0];
     const rawLabels = readLabels(handle, yKey, count);
-    const testHandle = options.testPath ? new Hdf5Handle(path.resolve(options.testPath)) : handle.has(testXKey) ? handle : null;
+    const testHandle = options.testPath ? new Hdf5Handle(h5wasm, path.resolve(options.testPath)) : handle.has(testXKey) ? handle : null;
     if (testHandle && testHandle !== handle) handles.push(testHandle);
     const testRaw = testHandle ? readLabels(testHandle, testYKey, (testHandle.dataset(testXKey).shape ?? [0])[0]) : [];
 
