@@ -3,13 +3,14 @@ import { fusedBatchNormGradConfig } from './gradients/fused-batch-norm-grad';
 import { batchMatMulConfig } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { meanConfig, sumConfig } from './kernels/leading-axes-reduce';
 import { WASM } from './wasm/stock-kernels';
 
 let registered = false;
 
 function kernelConfigs(): tf.KernelConfig[] {
   // Factories capture the stock kernel they wrap before it is unregistered.
-  return [conv2DBackpropFilterConfig, conv2DBackpropInputConfig(), batchMatMulConfig()];
+  return [conv2DBackpropFilterConfig, conv2DBackpropInputConfig(), batchMatMulConfig(), sumConfig(), meanConfig()];
 }
 
 function gradientConfigs(): tf.GradConfig[] {
@@ -21,7 +22,7 @@ function gradientConfigs(): tf.GradConfig[] {
 /** Kernels (on the wasm backend) and gradients (on every backend) this package provides. */
 export function trainingKernelNames(): { kernels: string[]; gradients: string[] } {
   return {
-    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul],
+    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean],
     gradients: [tf.FusedBatchNorm],
   };
 }

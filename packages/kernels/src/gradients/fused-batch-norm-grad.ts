@@ -18,23 +18,19 @@ export function fusedBatchNormGradConfig(original: tf.GradConfig): tf.GradConfig
       if (mean.rank !== 1 || Array.isArray(dy)) return original.gradFunc(dy, saved, attrs);
       const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
       const axes = x.shape.slice(0, -1).map((_, i) => i);
-      const memo = <T>(make: () => T) => {
-        let value: T | undefined;
-        return () => (value ??= make());
-      };
-      const rsqrt = memo(() => tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon))));
-      const gain = memo(() => (scale == null ? rsqrt() : tf.mul(rsqrt(), scale)));
-      const sumDy = memo(() => tf.sum(dy, axes));
+      // Computed here, not inside the thunks: tfjs runs each thunk in its own tidy, so a value
+      // shared between thunks must be created in the gradFunc scope.
+      const rsqrt = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
+      const gain = scale == null ? rsqrt : tf.mul(rsqrt, scale);
+      const sumDy = tf.sum(dy, axes);
       // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy): one full-size multiply, no x - mean.
-      const sumDyCentered = memo(() => tf.sub(tf.sum(tf.mul(dy, x), axes), tf.mul(mean, sumDy())));
-      const scaleOrOne = () => (scale == null ? tf.scalar(1) : scale);
+      const sumDyCentered = tf.sub(tf.sum(tf.mul(dy, x), axes), tf.mul(mean, sumDy));
       return {
-        x: () => tf.mul(dy, gain()),
-        mean: () => tf.neg(tf.mul(gain(), sumDy())),
-        variance: () =>
-          tf.mul(tf.mul(tf.mul(tf.pow(rsqrt(), tf.scalar(3)), tf.scalar(-0.5)), scaleOrOne()), sumDyCentered()),
-        scale: () => tf.mul(rsqrt(), sumDyCentered()),
-        offset: () => tf.reshape(sumDy(), mean.shape),
+        x: () => tf.mul(dy, gain),
+        mean: () => tf.neg(tf.mul(gain, sumDy)),
+        variance: () => tf.mul(tf.mul(tf.pow(rsqrt, 3), -0.5), tf.mul(scale ?? 1, sumDyCentered)),
+        scale: () => tf.mul(rsqrt, sumDyCentered),
+        offset: () => tf.reshape(sumDy, mean.shape),
       };
     },
   };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { gatherPatches, gatherPatchesTransposed, sliceRows } from '../wasm/heap-copies';
 import { withKernelScope } from '../wasm/kernel-scope';
 import { WASM } from '../wasm/stock-kernels';
 import { type ConvGradientAttrs, forwardConvInfo } from './conv-info';
@@ -8,12 +9,28 @@ interface Conv2DBackpropFilterAttrs extends ConvGradientAttrs {
 }
 
 /**
+ * Inner (reduction) length of each matrix product. XNNPACK's GEMM does not block the reduction
+ * dimension, so a product over all N*OH*OW positions streams rows far larger than cache; short
+ * products summed afterwards run at forward-convolution speed.
+ */
+const POSITIONS_PER_PRODUCT = 512;
+
+/** Largest divisor of `n` not above `limit` (at least 1). */
+function largestDivisorAtMost(n: number, limit: number): number {
+  for (let d = Math.max(1, Math.min(n, limit)); d > 1; d--) if (n % d === 0) return d;
+  return 1;
+}
+
+/**
  * dW[kh,kw,ci,co] = sum over n,oh,ow of x[n, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[n,oh,ow,co].
  *
- * That is a forward convolution XNNPACK runs fast: input x with channels and batch swapped
- * ([Cin,H,W,N]: Cin becomes the batch), filter dy as [OH,OW,N,Cout], the forward stride as
- * dilation, the forward padding kept; the output [Cin,KH,KW,Cout] is transposed to the filter
- * layout. Padding at the bottom/right is only what the last taps need; extra output is cut off.
+ * As matrices: dW [KH*KW*Cin, Cout] = patches^T [KH*KW*Cin, positions] x dy [positions, Cout],
+ * patches being the im2col of the padded input; the result is already the filter layout. The
+ * product runs as a 1x1 convolution (patch rows as pixels, dy as the filter), which XNNPACK
+ * computes as a GEMM on the backend's threads: the large matrix streams, the small one is packed.
+ * Positions are cut into groups of whole images (see POSITIONS_PER_PRODUCT) so the patch matrix
+ * stays cache-sized; the groups' products are summed. The input is padded and transposed to
+ * channels-first once; patches are gathered from it in JS (see gatherPatchesTransposed).
  */
 function conv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -28,22 +45,59 @@ function conv2DBackpropFilter(args: {
     attrs.filterShape,
     attrs,
   );
-  const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, inHeight, inWidth } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth } = info;
+  const { batchSize, inHeight, inWidth, inChannels, outChannels } = info;
   const { top, left } = info.padInfo;
+  // Rows/columns the last windows reach beyond the input are padded; unread ones are never copied.
   const bottom = Math.max(0, filterHeight + (outHeight - 1) * strideHeight - inHeight - top);
   const right = Math.max(0, filterWidth + (outWidth - 1) * strideWidth - inWidth - left);
+  const images = largestDivisorAtMost(batchSize, Math.floor(POSITIONS_PER_PRODUCT / (outHeight * outWidth)));
+  const groups = batchSize / images;
+  const positions = images * outHeight * outWidth;
 
   return withKernelScope(args.backend, (scope) => {
-    const input = scope.transpose(x, [3, 1, 2, 0]);
-    const filter = scope.transpose(dy, [1, 2, 0, 3]);
-    let grad = scope.conv2d(input, filter, {
-      dilations: [strideHeight, strideWidth],
-      pads: [top, bottom, left, right],
-    });
-    if (grad.shape[1] !== filterHeight || grad.shape[2] !== filterWidth) {
-      grad = scope.slice(grad, [0, 0, 0, 0], [info.inChannels, filterHeight, filterWidth, info.outChannels]);
+    const padded =
+      top + bottom + left + right > 0
+        ? scope.pad(x, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : x;
+    const window = { filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth, images };
+    // XNNPACK packs the filter operand on every call (a strided copy) and streams the other:
+    // the larger matrix goes in as pixels. Patches win for 3x3/7x7 taps, dy for wide 1x1 outputs.
+    const patchesAsPixels = filterHeight * filterWidth * inChannels >= outChannels;
+    const products: tf.TensorInfo[] = [];
+    if (patchesAsPixels) {
+      const channelsFirst = scope.transpose(padded, [3, 0, 1, 2]);
+      const dyRows = scope.reshape(dy, [groups * positions, outChannels]);
+      for (let g = 0; g < groups; g++) {
+        const dyGroup = groups === 1 ? dyRows : scope.track(sliceRows(args.backend, dyRows, g * positions, positions));
+        const patches = scope.track(
+          gatherPatchesTransposed(args.backend, channelsFirst, { ...window, firstImage: g * images }),
+        );
+        products.push(scope.matMul(patches, dyGroup));
+        // Free the group's operands (and XNNPACK's packed copy) now, not at the end.
+        scope.release(patches);
+        if (dyGroup !== dyRows) scope.release(dyGroup);
+      }
+    } else {
+      const dyGroups = scope.transpose(scope.reshape(dy, [groups, positions, outChannels]), [0, 2, 1]);
+      for (let g = 0; g < groups; g++) {
+        const dyT = scope.reshape(
+          groups === 1 ? dyGroups : scope.track(sliceRows(args.backend, dyGroups, g, 1)),
+          [outChannels, positions],
+        );
+        const patches = scope.track(gatherPatches(args.backend, padded, { ...window, firstImage: g * images }));
+        products.push(scope.matMul(dyT, patches));
+        scope.release(patches);
+      }
     }
-    return scope.transpose(grad, [1, 2, 0, 3]);
+    const summed = products.length === 1 ? products[0] : scope.run('AddN', products as any);
+    const filterRows = patchesAsPixels ? summed : scope.transpose(summed, [1, 0]);
+    return scope.reshape(filterRows, [filterHeight, filterWidth, inChannels, outChannels]);
   });
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { reverseBlocks } from '../wasm/heap-copies';
 import { type KernelScope, withKernelScope } from '../wasm/kernel-scope';
 import { captureStockKernel, WASM } from '../wasm/stock-kernels';
 import { type ConvGradientAttrs, forwardConvInfo } from './conv-info';
@@ -50,7 +51,7 @@ function conv2DBackpropInput(args: {
 
   return withKernelScope(args.backend, (scope) => {
     const swapped = scope.transpose(filter, [0, 1, 3, 2]);
-    const flipped = kh * kw > 1 ? scope.reverse(swapped, [0, 1]) : swapped;
+    const flipped = kh * kw > 1 ? scope.track(reverseBlocks(args.backend, swapped, kh * kw)) : swapped;
     const pointwise = kh === 1 && kw === 1;
     // 1x1: convolve first (dy is small), spread the result; else spread dy and convolve.
     const source = pointwise

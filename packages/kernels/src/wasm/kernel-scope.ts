@@ -22,6 +22,18 @@ export class KernelScope {
     return out;
   }
 
+  /** Adds a TensorInfo made outside `run` to the temporaries and returns it. */
+  track(info: tf.TensorInfo): tf.TensorInfo {
+    this.temporaries.push(info);
+    return info;
+  }
+
+  /** Frees one temporary now. */
+  release(info: tf.TensorInfo): void {
+    this.keep(info);
+    this.backend.disposeData(info.dataId);
+  }
+
   /** Removes `info` from the temporaries (the caller now owns it) and returns it. */
   keep(info: tf.TensorInfo): tf.TensorInfo {
     const index = this.temporaries.indexOf(info);
@@ -44,6 +56,30 @@ export class KernelScope {
 
   slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
     return this.run('Slice', { x }, { begin, size });
+  }
+
+  /** Strided slice [begin, end) with the given steps, no masks. */
+  stridedSlice(x: tf.TensorInfo, begin: number[], end: number[], strides: number[]): tf.TensorInfo {
+    return this.run(
+      'StridedSlice',
+      { x },
+      { begin, end, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 },
+    );
+  }
+
+  /**
+   * a [M,K] x b [K,N] as a 1x1 convolution (a: M pixels of K channels, b: the filter), which
+   * XNNPACK runs as a plain GEMM on the backend's thread pool, faster than the stock BatchMatMul.
+   */
+  matMul(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    const [m, k] = a.shape;
+    const n = b.shape[1];
+    const out = this.conv2d(this.reshape(a, [1, 1, m, k]), this.reshape(b, [1, 1, k, n]), { pads: [0, 0, 0, 0] });
+    return this.reshape(out, [m, n]);
+  }
+
+  concat(parts: tf.TensorInfo[], axis: number): tf.TensorInfo {
+    return parts.length === 1 ? parts[0] : this.run('Concat', parts as unknown as tf.NamedTensorInfoMap, { axis });
   }
 
   pad(x: tf.TensorInfo, paddings: Array<[number, number]>): tf.TensorInfo {

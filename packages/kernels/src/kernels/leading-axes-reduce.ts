@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { captureStockKernel, WASM } from '../wasm/stock-kernels';
+
+interface ReduceAttrs {
+  axis: number | number[];
+  keepDims: boolean;
+}
+
+/** Number of leading axes `axis` names, if it names exactly axes 0..k-1 (k < rank); else 0. */
+function leadingAxesCount(axis: number | number[], rank: number): number {
+  const axes = tf.util.parseAxisParam(axis, new Array(rank).fill(1)).sort((a, b) => a - b);
+  if (axes.length === 0 || axes.length >= rank) return 0;
+  return axes.every((a, i) => a === i) ? axes.length : 0;
+}
+
+/**
+ * Sum or mean over the leading axes of a float32 tensor (batch-norm statistics and gradients,
+ * bias gradients: reductions over N,H,W of NHWC): one pass adding rows into a per-column
+ * accumulator. The stock wasm kernels first transpose the reduced axes innermost, a full copy.
+ * Anything else goes to the stock kernel.
+ */
+function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
+  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as ReduceAttrs;
+    const leading = x.dtype === 'float32' ? leadingAxesCount(axis, x.shape.length) : 0;
+    if (leading === 0) return captureStockKernel(kernelName).kernelFunc(args as any) as tf.TensorInfo;
+
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, leading));
+    const columns = tf.util.sizeFromShape(x.shape.slice(leading));
+    const outShape = keepDims ? [...x.shape.slice(0, leading).map(() => 1), ...x.shape.slice(leading)] : x.shape.slice(leading);
+    const wasm = args.backend as unknown as WasmHeapBackend;
+    const out = wasm.makeOutput(outShape, 'float32');
+    // Views are taken after allocating: a heap growth replaces the buffer.
+    const heap = new Float32Array(wasm.wasm.HEAPU8.buffer);
+    const source = wasm.dataIdMap.get(x.dataId).memoryOffset / 4;
+    const target = wasm.dataIdMap.get(out.dataId).memoryOffset / 4;
+    const accumulator = new Float64Array(columns);
+    for (let r = 0; r < rows; r++) {
+      const base = source + r * columns;
+      for (let c = 0; c < columns; c++) accumulator[c] += heap[base + c];
+    }
+    const scale = kernelName === 'Mean' ? 1 / rows : 1;
+    for (let c = 0; c < columns; c++) heap[target + c] = accumulator[c] * scale;
+    return out;
+  };
+}
+
+export function sumConfig(): tf.KernelConfig {
+  return {
+    kernelName: tf.Sum,
+    backendName: WASM,
+    setupFunc: captureStockKernel(tf.Sum).setupFunc,
+    kernelFunc: leadingAxesReduce('Sum') as unknown as tf.KernelFunc,
+  };
+}
+
+export function meanConfig(): tf.KernelConfig {
+  return {
+    kernelName: tf.Mean,
+    backendName: WASM,
+    setupFunc: captureStockKernel(tf.Mean).setupFunc,
+    kernelFunc: leadingAxesReduce('Mean') as unknown as tf.KernelFunc,
+  };
+}
