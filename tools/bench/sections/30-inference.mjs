@@ -1,0 +1,133 @@
+// Inference: the tfjs wasm engine (1 thread and all threads) against onnxruntime-node on the SAME
+// ResNet50 weights, exported with @resnet-ts/onnx; 64x64 and 224x224, batch 1 and 32. Then the
+// overhead of our OnnxEngine over a raw onnxruntime session on the same file (224, batch 1).
+// Targets (issue 9): OnnxEngine within 1.2x of raw onnxruntime; onnxruntime >= 5x tfjs wasm at 64x64.
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
+import { createModel } from '@resnet-ts/zoo';
+import { exportOnnx } from '@resnet-ts/onnx';
+import { OnnxEngine, createInferenceSession, isOnnxRuntimeAvailable, loadOnnxRuntime } from '@resnet-ts/onnx/node';
+
+export const name = 'inference';
+
+const MODEL = 'resnet50';
+const SIZES = [64, 224];
+const BATCHES = [1, 32];
+const ENGINE_OVERHEAD_TARGET = 1.2;
+
+/** Median wall time (ms) of `fn` after `warmup` calls, over at least `minRuns` runs and `minMs`. */
+async function medianMs(fn, { warmup = 1, minRuns = 3, minMs = 1000, maxRuns = 50 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  const start = performance.now();
+  while (times.length < maxRuns && (times.length < minRuns || performance.now() - start < minMs)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Runs per batch: the big tfjs batches take seconds each, so fewer of them. */
+function runPlan(size, batch) {
+  const work = (size / 64) ** 2 * batch;
+  return work >= 64 ? { warmup: 1, minRuns: 2, minMs: 0 } : work >= 8 ? { warmup: 1, minRuns: 3, minMs: 2000 } : { warmup: 2, minRuns: 5, minMs: 2000 };
+}
+
+function randomImages(batch, size, seed) {
+  return tf.tidy(() => tf.randomUniform([batch, size, size, 3], -1, 1, 'float32', seed).dataSync());
+}
+
+function buildWithWeights(size, weights) {
+  const model = createModel(MODEL, { inputShape: [size, size, 3] });
+  if (weights) {
+    const tensors = weights.map(({ values, shape }) => tf.tensor(values, shape));
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+  return model;
+}
+
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+export async function run(context) {
+  const rows = [];
+  const ratios = {};
+  const notes = [`load average (1/5/15 min) at start: ${loadAverage()}; cores: ${context.cores} (shared machine: timings are noisy)`];
+  if (!(await isOnnxRuntimeAvailable())) {
+    notes.push('onnxruntime-node is not installed: section skipped (npm install onnxruntime-node@1.30.0)');
+    return { rows, notes };
+  }
+  const ort = await loadOnnxRuntime();
+  const threadCounts = [...new Set([1, context.cores])];
+
+  // One set of weights for every engine and size: ResNet weights do not depend on the input size.
+  await initNodeWasmBackend({ threads: 1 });
+  const reference = buildWithWeights(224, null);
+  const weights = reference.getWeights().map((t) => ({ values: t.dataSync().slice(), shape: t.shape }));
+  const onnxFiles = new Map();
+  for (const size of SIZES) {
+    const model = size === 224 ? reference : buildWithWeights(size, weights);
+    onnxFiles.set(size, exportOnnx(model, { metadata: { modelName: MODEL } }));
+    if (model !== reference) model.dispose();
+  }
+  reference.dispose();
+
+  const ms = {};
+  for (const threads of threadCounts) {
+    const info = await initNodeWasmBackend({ threads });
+    for (const size of SIZES) {
+      const model = buildWithWeights(size, weights);
+      for (const batch of BATCHES) {
+        const x = tf.tensor(randomImages(batch, size, 1), [batch, size, size, 3]);
+        const time = await medianMs(async () => {
+          const y = model.predict(x);
+          await y.data();
+          y.dispose();
+        }, runPlan(size, batch));
+        x.dispose();
+        ms[`tfjs${threads}_${size}_${batch}`] = time;
+        rows.push({ engine: `tfjs wasm (${info.threads} thr, simd ${info.simd})`, input: size, batch, msPerBatch: +time.toFixed(1), imagesPerSecond: +((batch * 1000) / time).toFixed(1) });
+      }
+      model.dispose();
+    }
+  }
+
+  for (const size of SIZES) {
+    const session = await createInferenceSession(onnxFiles.get(size), { intraOpThreads: context.cores });
+    for (const batch of BATCHES) {
+      const feed = { [session.inputNames[0]]: new ort.Tensor('float32', randomImages(batch, size, 1), [batch, size, size, 3]) };
+      const time = await medianMs(() => session.run(feed), { warmup: 3, minRuns: 5, minMs: 2000 });
+      ms[`ort_${size}_${batch}`] = time;
+      rows.push({ engine: `onnxruntime-node (${context.cores} thr)`, input: size, batch, msPerBatch: +time.toFixed(1), imagesPerSecond: +((batch * 1000) / time).toFixed(1) });
+      for (const threads of threadCounts) {
+        ratios[`ort_speedup_vs_tfjs${threads}thr_${size}_b${batch}`] = +(ms[`tfjs${threads}_${size}_${batch}`] / time).toFixed(2);
+      }
+    }
+    await session.release();
+  }
+
+  // Our engine against a raw session on the same file: 224, batch 1, interleaved to share the noise.
+  const bytes = onnxFiles.get(224);
+  const raw = await createInferenceSession(bytes, { intraOpThreads: context.cores });
+  const engine = await OnnxEngine.load(bytes, { intraOpThreads: context.cores });
+  const image = randomImages(1, 224, 2);
+  const rawFeed = { [raw.inputNames[0]]: new ort.Tensor('float32', image, [1, 224, 224, 3]) };
+  const rawMs = await medianMs(() => raw.run(rawFeed), { warmup: 3, minRuns: 20, minMs: 3000 });
+  const engineMs = await medianMs(() => engine.classify(image, 1, { topK: 5 }), { warmup: 3, minRuns: 20, minMs: 3000 });
+  const rawAgainMs = await medianMs(() => raw.run(rawFeed), { warmup: 1, minRuns: 20, minMs: 3000 });
+  await raw.release();
+  await engine.dispose();
+  const rawBest = Math.min(rawMs, rawAgainMs);
+  rows.push({ engine: 'onnxruntime-node raw session', input: 224, batch: 1, msPerBatch: +rawBest.toFixed(1), imagesPerSecond: +(1000 / rawBest).toFixed(1) });
+  rows.push({ engine: 'OnnxEngine.classify (top-5)', input: 224, batch: 1, msPerBatch: +engineMs.toFixed(1), imagesPerSecond: +(1000 / engineMs).toFixed(1) });
+  ratios.engine_over_raw_224_b1 = +(engineMs / rawBest).toFixed(3);
+
+  notes.push(`target: OnnxEngine / raw onnxruntime <= ${ENGINE_OVERHEAD_TARGET} at 224 batch 1 (engine_over_raw_224_b1); raw measured before and after, best kept`);
+  notes.push('target: onnxruntime >= 5x tfjs wasm images/s at 64x64 (ort_speedup_vs_tfjs*_64_b32)');
+  notes.push(`weights: one random ${MODEL} (1000 classes, softmax) shared by every engine and size; inputs uniform in [-1, 1]`);
+  notes.push(`load average at end: ${loadAverage()}`);
+  return { rows, ratios, notes };
+}
