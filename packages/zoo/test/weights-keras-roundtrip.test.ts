@@ -73,7 +73,10 @@ describe('Keras HDF5 export and import of a zoo ResNet50', () => {
     await expectSameWeights(source, target);
   });
 
-  it('writes every layer in model order with weight_names <layer>/<weight>:0', async () => {
+  it('writes every layer in model order with weight_names <layer>/<weight>:0, leaving no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    await encodeKerasWeights(source);
+    expect(tf.memory().numTensors).toBe(before);
     const file = await readKerasWeights(exported);
     expect(file.layout).toBe('save_weights');
     expect(file.layers.map((l) => l.name)).toEqual(source.layers.map((l) => l.name));

@@ -50,7 +50,9 @@ describe('createPretrainedModel and loadModelWeights', () => {
   it('fine-tunes with another head: skipMismatch reports the head', async () => {
     const skipped: string[] = [];
     const model = createModel('resnet18', { ...OPTIONS, classes: 3 });
+    const before = tf.memory().numTensors;
     const result = await loadModelWeights(model, join(dir, 'resnet18-tfjs', 'model.json'), { skipMismatch: true, onSkip: (s) => skipped.push(s.layer) });
+    expect(tf.memory().numTensors).toBe(before);
     expect(skipped).toEqual(['predictions']);
     expect(result.loaded).toContain('conv1_conv');
     model.dispose();
