@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKerasModel, loadKerasWeights, modelFromKerasJson } from '../src/weights/index';
+import { loadKerasModel, loadKerasWeights, modelFromKerasJson, readKerasWeights } from '../src/weights/index';
 import { fixture, flatIndex, haveKerasFixtures, readDatasetDirectly } from './keras-fixtures';
 
 beforeAll(async () => {
@@ -39,6 +39,36 @@ describe.skipIf(!haveKerasFixtures)('Keras 2.2.4 full model file (HappyModel.h5)
     await expectValuesAt(model, file, 'bn0', 3, 'model_weights/bn0/bn0_2/moving_variance:0', [[0], [63]]);
     await expectValuesAt(model, file, 'fc', 0, 'model_weights/fc/fc_2/kernel:0', [[0, 0], [8191, 0]]);
     model.dispose();
+  });
+
+  it('loads into a hand-built tfjs HappyModel whose input shape comes from model_config', async () => {
+    const file_ = await readKerasWeights(file);
+    const config = JSON.parse(file_.modelConfig!) as { config: { layers: Array<{ class_name: string; config: { batch_input_shape?: number[] } }> } };
+    const inputShape = config.config.layers.find((l) => l.class_name === 'InputLayer')!.config.batch_input_shape!.slice(1);
+    expect(inputShape).toEqual([64, 64, 3]);
+    const input = tf.input({ shape: inputShape });
+    let x = tf.layers.zeroPadding2d({ padding: 3 }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 64, kernelSize: 7, name: 'conv0' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ axis: 3, name: 'bn0' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.activation({ activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: 'max_pool' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.zeroPadding2d({ padding: 3 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 32, kernelSize: 7, name: 'conv1' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ axis: 3, name: 'bn1' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.activation({ activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.maxPooling2d({ poolSize: 2, name: 'max_pool1' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+    const output = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'fc' }).apply(x) as tf.SymbolicTensor;
+    const handBuilt = tf.model({ inputs: input, outputs: output });
+    const result = await loadKerasWeights(handBuilt, file);
+    expect(result).toMatchObject({ layout: 'model', strategy: 'name', loaded: ['conv0', 'bn0', 'conv1', 'bn1', 'fc'] });
+    const { model: fromConfig } = await loadKerasModel(file);
+    const ours = handBuilt.getWeights();
+    const theirs = fromConfig.getWeights();
+    expect(ours.map((w) => w.shape)).toEqual(theirs.map((w) => w.shape));
+    for (let i = 0; i < ours.length; i += 1) expect(Array.from(await ours[i].data())).toEqual(Array.from(await theirs[i].data()));
+    handBuilt.dispose();
+    fromConfig.dispose();
   });
 
   it('computes conv0 + bn0 like a hand computation at sample positions', async () => {
