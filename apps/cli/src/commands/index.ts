@@ -2,6 +2,9 @@ import { registerConvert } from './convert';
 import { registerInfo } from './info';
 import { registerModels } from './models';
 import { registerSummary } from './summary';
+import { registerEvaluate } from './evaluate';
+import { registerExport } from './export';
+import { registerPredict } from './predict';
 import { registerTrain } from './train';
 import type { RegisterCommand } from './types';
 
@@ -17,4 +20,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSummary,
   registerConvert,
   registerTrain,
+  registerEvaluate,
+  registerPredict,
+  registerExport,
 ];

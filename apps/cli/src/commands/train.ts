@@ -275,6 +275,8 @@ export function registerTrain(program: Command, context: CliContext): void {
           inputShape: [settings.inputSize, settings.inputSize, 3],
           classes: opened.classNames.length,
         });
+        // Travels with every saved model so `predict`, `export` and the demo know the classes.
+        model.setUserDefinedMetadata({ classNames: opened.classNames, architecture: settings.model, normalization: settings.normalization });
         const log = flags.json ? warnLine : printLine;
         log(
           `training ${settings.model} on ${kind === 'synthetic' ? 'synthetic shapes' : data.path} ` +

@@ -26,6 +26,8 @@ export interface DataSourceSpec {
   workers?: number;
   /** Held-out fraction when the source has no validation split. Default 0.2. */
   valFraction?: number;
+  /** Fix the class list (and label indices) of file sources, e.g. to a trained model's classes. */
+  classNames?: readonly string[];
   /** Synthetic shapes only. */
   synthetic?: { classes?: number; trainCount?: number; valCount?: number };
 }
@@ -80,6 +82,7 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
     ...common,
     valFraction: spec.valFraction ?? 0.2,
     ...(spec.workers !== undefined ? { workers: spec.workers } : {}),
+    ...(spec.classNames ? { classNames: spec.classNames } : {}),
   };
   const splits =
     spec.kind === 'folder'

@@ -166,11 +166,24 @@ async function writeRunJson(runDir: string, config: TrainConfig, classNames: str
   await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(json, null, 2));
 }
 
+export interface LoadedRunModel {
+  model: tf.LayersModel;
+  /** The model folder that was loaded. */
+  source: string;
+  /** From run.json, else the model's userDefinedMetadata. */
+  classNames?: string[];
+  /** Pixel normalization the model was trained with, when recorded. */
+  normalization?: string;
+  /** The run's training settings, when `path` is a run folder. */
+  config?: TrainConfig;
+}
+
 /**
  * Loads a model for evaluation or prediction from a run directory (its final `model/`, else the
- * best or last checkpoint) or from a tfjs model folder. Class names come from the run when known.
+ * best or last checkpoint) or from a tfjs model folder. Class names and normalization come from
+ * the run, else from the model's userDefinedMetadata ({ classNames, normalization }).
  */
-export async function loadRunModel(path: string): Promise<{ model: tf.LayersModel; classNames?: string[]; source: string }> {
+export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   const root = resolve(path);
   const info = await readRunInfo(root);
   const candidates = info
@@ -179,7 +192,17 @@ export async function loadRunModel(path: string): Promise<{ model: tf.LayersMode
   for (const folder of candidates) {
     if (await stat(join(folder, 'model.json')).catch(() => null)) {
       const model = await tf.loadLayersModel(fileIO(folder));
-      return { model, ...(info ? { classNames: info.classNames } : {}), source: folder };
+      const meta = (model.getUserDefinedMetadata() ?? {}) as { classNames?: unknown; normalization?: unknown };
+      const dataMeta = (info?.config.metadata as { data?: { normalization?: string } } | undefined)?.data;
+      const classNames = info?.classNames ?? (Array.isArray(meta.classNames) ? meta.classNames.map(String) : undefined);
+      const normalization = dataMeta?.normalization ?? (typeof meta.normalization === 'string' ? meta.normalization : undefined);
+      return {
+        model,
+        source: folder,
+        ...(classNames ? { classNames } : {}),
+        ...(normalization ? { normalization } : {}),
+        ...(info ? { config: info.config } : {}),
+      };
     }
   }
   throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);

@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { checkNormalization, NORMALIZATION_PRESETS } from '@resnet-ts/data';
+import { evaluate, type EvaluationResult } from '@resnet-ts/trainer';
+import { detectDataSource, loadRunModel, openDataSource, type DataSourceSpec } from '@resnet-ts/trainer/node';
+import type { CliContext } from '../context';
+import { CliError, UsageError } from '../errors';
+import { positiveInteger } from '../options';
+import { formatTable, printJson, printLine } from '../output';
+
+interface EvaluateFlags {
+  data?: string;
+  split: 'train' | 'val';
+  batchSize: number;
+  normalization?: string;
+  workers?: number;
+  json?: boolean;
+}
+
+/** The JSON `resnet evaluate --json` prints. */
+export interface EvaluateJson {
+  model: string;
+  data: string;
+  split: 'train' | 'val';
+  count: number;
+  loss: number;
+  accuracy: number;
+  top5?: number;
+  macro: EvaluationResult['macro'];
+  perClass: EvaluationResult['perClass'];
+  confusion: number[][];
+  classNames: string[];
+  seconds: number;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+export function registerEvaluate(program: Command, context: CliContext): void {
+  program
+    .command('evaluate')
+    .description('evaluate a trained model (run folder or tfjs model folder): loss, accuracy, per-class metrics, confusion matrix')
+    .argument('<model>', 'run folder from `resnet train`, or a tfjs model folder')
+    .option('--data <path>', "image folder, .csv, .h5 or \"synthetic\" (default: the run's own data)")
+    .addOption(new Option('--split <name>', 'which split of the data').choices(['train', 'val']).default('val'))
+    .addOption(new Option('--batch-size <n>', 'batch size').argParser(positiveInteger).default(32))
+    .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else unit)").choices(NORMALIZATION_PRESETS))
+    .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
+    .option('--json', 'print JSON instead of tables')
+    .action(async (modelPath: string, flags: EvaluateFlags) => {
+      await context.backend();
+      const loaded = await loadRunModel(modelPath).catch((error: Error) => {
+        throw new CliError(error.message);
+      });
+      const { model } = loaded;
+      try {
+        const runData = (loaded.config?.metadata as { data?: DataSourceSpec } | undefined)?.data;
+        if (!flags.data && !runData) throw new UsageError(`${modelPath} is not a run folder: give the data to evaluate on with --data`);
+        const [, height, width] = model.inputs[0].shape as number[];
+        const spec: DataSourceSpec = flags.data
+          ? {
+              kind: await detectDataSource(flags.data).catch((error: Error) => {
+                throw new UsageError(`--data ${flags.data}: ${error.message}`);
+              }),
+              ...(flags.data !== 'synthetic' ? { path: flags.data } : {}),
+              imageSize: [height, width],
+              normalization: checkNormalization(flags.normalization ?? loaded.normalization ?? 'unit'),
+              ...(runData?.seed !== undefined ? { seed: runData.seed } : {}),
+              ...(loaded.classNames && flags.data !== 'synthetic' ? { classNames: loaded.classNames } : {}),
+            }
+          : { ...runData!, ...(flags.normalization ? { normalization: checkNormalization(flags.normalization) } : {}) };
+        const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) });
+        try {
+          const dataset = flags.split === 'train' ? opened.train : opened.val;
+          const started = performance.now();
+          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: loaded.classNames ?? opened.classNames });
+          const seconds = (performance.now() - started) / 1000;
+          const { misclassified: _m, ...rest } = result;
+          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, ...rest, seconds };
+          if (flags.json) {
+            printJson(json);
+            return;
+          }
+          printLine(`${loaded.source} on ${json.data} (${flags.split}, ${result.count} images, ${seconds.toFixed(1)} s)`);
+          const headline = [['loss', result.loss.toFixed(4)], ['accuracy', pct(result.accuracy)]];
+          if (result.top5 !== undefined) headline.push(['top-5 accuracy', pct(result.top5)]);
+          headline.push(['macro F1', result.macro.f1.toFixed(4)]);
+          printLine(formatTable(['metric', 'value'], headline, ['left', 'right']));
+          printLine();
+          printLine(
+            formatTable(
+              ['class', 'precision', 'recall', 'F1', 'support'],
+              result.perClass.map((c) => [c.className, c.precision.toFixed(4), c.recall.toFixed(4), c.f1.toFixed(4), String(c.support)]),
+              ['left', 'right', 'right', 'right', 'right'],
+            ),
+          );
+          printLine();
+          printLine('confusion matrix (rows: true class, columns: predicted)');
+          printLine(
+            formatTable(
+              ['', ...result.classNames],
+              result.confusion.map((row, i) => [result.classNames[i], ...row.map(String)]),
+              ['left', ...result.classNames.map(() => 'right' as const)],
+            ),
+          );
+        } finally {
+          await opened.dispose();
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+}
