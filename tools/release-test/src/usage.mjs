@@ -1,0 +1,64 @@
+/**
+ * What each published package must do for a consumer that installed it alone: one typed line
+ * that runs. `imports` come from the package's root entry; the result is printed, so a package
+ * that throws, loads a second tfjs or lacks a dependency fails the run. Packages without an entry
+ * here (the CLI) are exercised otherwise.
+ */
+export const ONE_LINE_USES = {
+  '@resnet-ts/kernels': {
+    imports: ['trainingKernelNames'],
+    use: 'trainingKernelNames().kernels.length',
+  },
+  '@resnet-ts/blocks': {
+    imports: ['notebookToKerasName'],
+    use: "notebookToKerasName('res2a_branch2a') ?? 'unmapped'",
+  },
+  '@resnet-ts/zoo': {
+    imports: ['createModel'],
+    use: "createModel('resnet18', { inputShape: [32, 32, 3], classes: 3 }).countParams()",
+  },
+  '@resnet-ts/data': {
+    imports: ['oneHot'],
+    use: 'Array.from(oneHot([0, 2], 3))',
+  },
+  '@resnet-ts/trainer': {
+    imports: ['resolveTrainConfig'],
+    use: 'resolveTrainConfig({ epochs: 1 }).epochs',
+  },
+  '@resnet-ts/onnx': {
+    imports: ['supportedLayerClasses'],
+    use: 'supportedLayerClasses().length',
+  },
+};
+
+/** The line a consumer prints when its check ran to the end. */
+export const USAGE_OK = 'release-test usage ok';
+
+/**
+ * The consumer's `usage.ts`: imports every export entry of the package (the `/browser` entry
+ * type-only, since it may touch the DOM when loaded), runs the one-line use with the real tfjs and
+ * prints the result. Namespace imports are printed too, so TypeScript cannot elide them.
+ */
+export function usageSource(manifest) {
+  const entries = Object.keys(manifest.exports ?? {}).filter((key) => key !== './package.json' && !key.includes('*'));
+  const spec = ONE_LINE_USES[manifest.name];
+  const lines = ["import * as tf from '@tensorflow/tfjs';"];
+  const shown = [];
+  entries.forEach((entry, index) => {
+    const specifier = entry === '.' ? manifest.name : `${manifest.name}/${entry.slice(2)}`;
+    if (entry.endsWith('/browser')) {
+      lines.push(`import type * as entry${index} from '${specifier}';`);
+      lines.push(`export type BrowserEntry${index} = keyof typeof entry${index};`);
+    } else {
+      lines.push(`import * as entry${index} from '${specifier}';`);
+      shown.push(`'${specifier}': Object.keys(entry${index}).length`);
+    }
+  });
+  if (spec) lines.push(`import { ${spec.imports.join(', ')} } from '${manifest.name}';`);
+  lines.push('', "await tf.setBackend('cpu');");
+  lines.push(`const exportsPerEntry: Record<string, number> = { ${shown.join(', ')} };`);
+  lines.push(`const result: unknown = ${spec ? spec.use : 'null'};`);
+  lines.push(`console.log(JSON.stringify({ tfjs: tf.version.tfjs, exportsPerEntry, result }));`);
+  lines.push(`console.log('${USAGE_OK}');`, '');
+  return lines.join('\n');
+}
