@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { guardIOHandler, type GuardOptions } from '../weights/tfjs/guard-handler';
-import { safeHttpIO, type SafeHttpOptions } from './http-io';
+import { safeHttpIO, type SafeHttpOptions } from '../weights/tfjs/safe-http-io';
 
 export type BrowserModelIOOptions = GuardOptions & SafeHttpOptions;
 

@@ -1,2 +1,2 @@
-export { safeHttpIO, type SafeHttpOptions } from './http-io';
+export { safeHttpIO, type SafeHttpOptions } from '../weights/tfjs/safe-http-io';
 export { browserModelIO, type BrowserModelIOOptions } from './browser-io';

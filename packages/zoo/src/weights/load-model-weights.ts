@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { safeHttpIO } from '../browser/http-io';
+import { safeHttpIO } from './tfjs/safe-http-io';
 import { readKerasH5 } from './h5/read-keras-h5';
 import { applyKerasWeights, type LoadKerasWeightsOptions, type LoadKerasWeightsResult } from './load-keras-weights';
 import { describeSource, readBinarySource, type BinarySource } from './source/binary-source';

@@ -4,3 +4,4 @@ export { parseModelJson, loadModelArtifacts, checkModelArtifacts, type ShardRead
 export { encodeModelFiles, quantizeArtifacts, DEFAULT_SHARD_BYTES, type ModelFiles, type ModelFilesOptions } from './model-files';
 export { quantizeWeights, float32ToFloat16Bits, type QuantizationMode } from './quantize';
 export { guardIOHandler, type GuardOptions } from './guard-handler';
+export { safeHttpIO, type SafeHttpOptions } from './safe-http-io';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { guardIOHandler } from '../weights/tfjs/guard-handler';
-import { loadModelArtifacts, parseModelJson } from '../weights/tfjs/model-artifacts';
-import type { QuantizationMode } from '../weights/tfjs/quantize';
-import type { ModelFileLimits } from '../weights/tfjs/weight-specs';
+import { guardIOHandler } from './guard-handler';
+import { loadModelArtifacts, parseModelJson } from './model-artifacts';
+import type { QuantizationMode } from './quantize';
+import type { ModelFileLimits } from './weight-specs';
 
 export interface SafeHttpOptions extends ModelFileLimits {
   /** The fetch to use (default: the global fetch). */
