@@ -2,7 +2,7 @@
  * Drives the demo the way a person does: through labelled controls and tabs. Each method waits for
  * the page to show the result it promises.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export interface RankedClass {
   className: string;
@@ -40,6 +40,13 @@ export class DemoPage {
 
   private async waitReady(): Promise<void> {
     await this.page.waitForSelector('#app[data-ready="true"]', { timeout: 60_000 });
+  }
+
+  /** Waits for `target`, failing at once with the page's message if an error shows instead. */
+  private async expectShown(target: Locator, what: string, timeout = 60_000): Promise<void> {
+    const error = this.page.locator('[data-testid="error"]:not([hidden])');
+    await target.or(error).first().waitFor({ timeout });
+    if (await error.isVisible()) throw new Error(`${what}: the page shows an error: ${await error.textContent()}`);
   }
 
   async backend(): Promise<{ name: string; text: string }> {
@@ -99,7 +106,7 @@ export class DemoPage {
     await this.tab('Predict');
     await page.getByTestId('predict-file').setInputFiles({ name: 'circle.png', mimeType: 'image/png', buffer: image });
     const items = page.locator('[data-testid="topk"] li');
-    await items.first().waitFor({ timeout: 60_000 });
+    await this.expectShown(items.first(), 'predict');
     return items.evaluateAll((lis) =>
       lis.map((li) => ({ className: li.getAttribute('data-class') ?? '', probability: Number(li.getAttribute('data-probability')) })),
     );
@@ -109,13 +116,13 @@ export class DemoPage {
     await this.tab('Save/load');
     await this.page.getByLabel('Name', { exact: true }).fill(name);
     await this.page.getByRole('button', { name: 'Save to this browser' }).click();
-    await this.page.locator(`[data-testid="saved-list"] li[data-key="${name}"]`).waitFor({ timeout: 60_000 });
+    await this.expectShown(this.page.locator(`[data-testid="saved-list"] li[data-key="${name}"]`), `save ${name}`);
   }
 
   async loadFromBrowser(name: string): Promise<void> {
     await this.tab('Save/load');
     await this.page.getByRole('button', { name: `Load ${name}` }).click();
-    await this.page.getByTestId('info').filter({ hasText: `Loaded "${name}"` }).waitFor({ timeout: 60_000 });
+    await this.expectShown(this.page.getByTestId('info').filter({ hasText: `Loaded "${name}"` }), `load ${name}`);
   }
 
   async errorText(): Promise<string> {

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../adapters/kernels';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '@resnet-ts/kernels';
 
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -22,6 +22,9 @@ let wasmConfigured = false;
 function configureWasm(): void {
   if (wasmConfigured) return;
   setWasmPaths(new URL(WASM_DIR, document.baseURI).href);
+  // tfjs defaults to half the cores (1 on a 2-core machine); training wants them all. Threads
+  // need cross-origin isolation (COOP/COEP headers); without it tfjs runs one thread anyway.
+  setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
   registerWasmTrainingKernels();
   wasmConfigured = true;
 }
@@ -67,9 +70,11 @@ export async function describeBackend(): Promise<BackendInfo> {
   const details: string[] = [];
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const threads = getThreadsCount();
     details.push(`SIMD ${simd ? 'on' : 'off'}`, `${threads} thread${threads === 1 ? '' : 's'}`);
     if (!crossOriginIsolated) details.push('not cross-origin isolated: serve with COOP/COEP for threads');
+    else if (!multithread) details.push('no wasm threads in this browser');
   } else if (name === 'webgl') {
     details.push(`WebGL ${tf.env().getNumber('WEBGL_VERSION')}`);
     const renderer = webglRenderer();

@@ -2,6 +2,7 @@
  * The one piece of shared state: the current model with what is needed to use it (its class names
  * and input size). Views subscribe to changes; replacing the model disposes the previous one.
  */
+import type { NormalizationPreset } from '@resnet-ts/data';
 import type * as tf from '@tensorflow/tfjs';
 
 export interface ModelEntry {
@@ -9,6 +10,8 @@ export interface ModelEntry {
   architecture: string;
   inputSize: number;
   classNames: string[];
+  /** How pixels were scaled for training; prediction must do the same. */
+  normalization: NormalizationPreset;
 }
 
 type Listener = (entry: ModelEntry | undefined) => void;

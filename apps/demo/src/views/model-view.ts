@@ -1,19 +1,17 @@
 /**
  * The Model tab: the stages/blocks diagram and the layer summary table with parameter counts,
- * both derived from the zoo's `summarizeModel` rows (Keras-applications layer names:
+ * both from the zoo's `summarizeModel` (Keras-applications layer names:
  * `conv3_block2_1_conv` belongs to stage 3, block 2).
  */
-import { summarizeModel } from '../adapters/zoo';
+import { summarizeModel, type ModelSummary, type SummaryRow, type SummaryShape } from '@resnet-ts/zoo';
 import type { AppState, ModelEntry } from '../state/app-state';
 import { formatCount, h } from '../ui/dom';
-
-type SummaryRow = ReturnType<typeof summarizeModel>['rows'][number];
 
 interface StageGroup {
   label: string;
   blocks: number;
   params: number;
-  outputShape: string;
+  outputShape: SummaryShape;
 }
 
 const BLOCK_NAME = /^conv(\d+)_block(\d+)_/;
@@ -42,8 +40,10 @@ export function groupStages(rows: SummaryRow[]): StageGroup[] {
   return groups;
 }
 
-function shapeText(outputShape: string): string {
-  return outputShape.replace(/null,?/g, '').replace(/[[\]]/g, '').split(',').filter(Boolean).join(' × ');
+/** `[null, 8, 8, 64]` -> `8 × 8 × 64` (the batch dimension left out); several outputs joined by ` | `. */
+export function shapeText(shape: SummaryShape): string {
+  const one = (dims: (number | null)[]) => dims.slice(1).join(' × ');
+  return Array.isArray(shape[0]) ? (shape as (number | null)[][]).map(one).join(' | ') : one(shape as (number | null)[]);
 }
 
 function renderDiagram(groups: StageGroup[]): HTMLElement {
@@ -62,7 +62,7 @@ function renderDiagram(groups: StageGroup[]): HTMLElement {
   );
 }
 
-function renderTable(rows: SummaryRow[], totals: ReturnType<typeof summarizeModel>['totals']): HTMLElement {
+function renderTable({ rows, totalParams, trainableParams, nonTrainableParams }: ModelSummary): HTMLElement {
   return h(
     'div',
     { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Layer summary' },
@@ -75,9 +75,9 @@ function renderTable(rows: SummaryRow[], totals: ReturnType<typeof summarizeMode
       h(
         'tfoot',
         {},
-        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Total parameters'), h('td', { class: 'num', 'data-testid': 'total-params' }, formatCount(totals.params))),
-        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Trainable'), h('td', { class: 'num' }, formatCount(totals.trainable))),
-        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Non-trainable'), h('td', { class: 'num' }, formatCount(totals.nonTrainable))),
+        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Total parameters'), h('td', { class: 'num', 'data-testid': 'total-params' }, formatCount(totalParams))),
+        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Trainable'), h('td', { class: 'num' }, formatCount(trainableParams))),
+        h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Non-trainable'), h('td', { class: 'num' }, formatCount(nonTrainableParams))),
       ),
     ),
   );
@@ -90,11 +90,11 @@ export function createModelView(state: AppState): HTMLElement {
       body.replaceChildren(h('p', { class: 'hint' }, 'No model yet: train one or load one in the Save/load tab.'));
       return;
     }
-    const { rows, totals } = summarizeModel(entry.model);
+    const summary = summarizeModel(entry.model);
     body.replaceChildren(
       h('h2', {}, `${entry.architecture} · ${entry.inputSize}×${entry.inputSize} input · ${entry.classNames.length} classes`),
-      renderDiagram(groupStages(rows)),
-      renderTable(rows, totals),
+      renderDiagram(groupStages(summary.rows)),
+      renderTable(summary),
     );
   };
   state.onModelChange(render);

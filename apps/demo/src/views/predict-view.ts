@@ -1,13 +1,14 @@
 /**
- * The Predict tab: an uploaded, dropped or captured image goes through the data package's decoder
- * and the trainer's `predict`; the page shows the top-k classes and the latency.
+ * The Predict tab: an uploaded, dropped or captured image goes through the same data pipeline as
+ * training images (decode, resize, normalise) and the trainer's `predict`; the page shows the
+ * top-k classes and the latency.
  */
-import * as tf from '@tensorflow/tfjs';
-import { decodeImage } from '../adapters/data';
-import { predict } from '../adapters/trainer';
+import { browserImageDataset } from '@resnet-ts/data/browser';
+import { predict } from '@resnet-ts/trainer';
+import type * as tf from '@tensorflow/tfjs';
 import { createImageInput } from '../media/image-input';
 import type { Webcam } from '../media/webcam';
-import type { AppState } from '../state/app-state';
+import type { AppState, ModelEntry } from '../state/app-state';
 import { h } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 import { renderTopK } from '../ui/topk';
@@ -19,6 +20,24 @@ export interface PredictViewDeps {
 }
 
 const TOP_K = 5;
+
+/** One image as a [1, size, size, 3] batch, preprocessed exactly as the model's training data. */
+async function toBatch(image: Blob, entry: ModelEntry): Promise<tf.Tensor4D> {
+  const dataset = browserImageDataset([{ source: image, label: 0 }], entry.classNames, {
+    imageSize: entry.inputSize,
+    normalization: entry.normalization,
+    training: false,
+  });
+  try {
+    for await (const { xs, ys } of dataset.batches({ batchSize: 1, shuffle: false, augment: false })) {
+      ys.dispose();
+      return xs;
+    }
+    throw new Error('the image produced no batch');
+  } finally {
+    await dataset.dispose();
+  }
+}
 
 export function createPredictView({ state, notices, webcam }: PredictViewDeps): HTMLElement {
   const preview = h('img', { class: 'preview', alt: 'The image being classified', hidden: true });
@@ -41,12 +60,10 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
     preview.hidden = false;
     try {
       const started = performance.now();
-      const decoded = await decodeImage(image, entry.inputSize);
-      const batch = decoded.expandDims(0) as tf.Tensor4D;
-      decoded.dispose();
+      const batch = await toBatch(image, entry);
       try {
-        const [ranked] = await predict(entry.model, batch, { topK: Math.min(TOP_K, entry.classNames.length), classNames: entry.classNames });
-        result.replaceChildren(renderTopK(ranked, performance.now() - started));
+        const [prediction] = await predict(entry.model, batch, { topK: TOP_K, classNames: entry.classNames });
+        result.replaceChildren(renderTopK(prediction.top, performance.now() - started));
       } finally {
         batch.dispose();
       }

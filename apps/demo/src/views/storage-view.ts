@@ -1,7 +1,7 @@
 /**
  * The Save/load tab: save the current model to this browser (IndexedDB) or download it as a tfjs
  * folder; load from IndexedDB or from the files `resnet export` writes (model.json + .bin shards).
- * The zoo's browser helpers do the I/O; this view checks the model fits the demo and reports.
+ * `storage/model-storage` does the I/O; this view checks the model fits the demo and reports.
  */
 import {
   deleteFromIndexedDb,
@@ -11,8 +11,9 @@ import {
   loadFromIndexedDb,
   saveToIndexedDb,
   type LoadedModel,
-} from '../adapters/zoo-browser';
-import { modelInputSize, type AppState } from '../state/app-state';
+} from '../storage/model-storage';
+import type * as tf from '@tensorflow/tfjs';
+import { modelInputSize, type AppState, type ModelEntry } from '../state/app-state';
 import { field, h } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 
@@ -22,20 +23,32 @@ export interface StorageViewDeps {
 }
 
 /** Checks a loaded model against what the demo can run, and names its classes. */
-export function adoptLoadedModel({ model, metadata }: LoadedModel, source: string) {
-  const inputSize = modelInputSize(model);
-  const outputShape = model.outputs[0].shape;
-  if (outputShape.length !== 2 || typeof outputShape[1] !== 'number') {
+export function adoptLoadedModel({ model, metadata }: LoadedModel, source: string): ModelEntry {
+  try {
+    return describeLoadedModel(model, metadata, source);
+  } catch (error) {
     model.dispose();
-    throw new Error(`${source}: the model outputs ${JSON.stringify(outputShape)}; the demo needs class scores [null, classes].`);
+    throw error;
+  }
+}
+
+function describeLoadedModel(model: tf.LayersModel, metadata: LoadedModel['metadata'], source: string): ModelEntry {
+  let inputSize: number;
+  try {
+    inputSize = modelInputSize(model);
+  } catch (error) {
+    throw new Error(`${source}: ${describeError(error)}`);
+  }
+  const outputShape = model.outputs[0].shape;
+  if (model.outputs.length !== 1 || outputShape.length !== 2 || typeof outputShape[1] !== 'number') {
+    throw new Error(`${source}: the model outputs ${JSON.stringify(outputShape)}; the demo needs one output of class scores [null, classes].`);
   }
   const classes = outputShape[1];
-  const classNames = metadata?.classNames ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
+  const classNames = metadata.classNames ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
   if (classNames.length !== classes) {
-    model.dispose();
-    throw new Error(`${source}: the model has ${classes} outputs but its metadata names ${classNames.length} classes.`);
+    throw new Error(`${source}: the model has ${classes} outputs but its metadata names ${classNames.length} classes (${classNames.join(', ')}).`);
   }
-  return { model, architecture: metadata?.architecture ?? model.name, inputSize, classNames };
+  return { model, architecture: metadata.architecture ?? model.name, inputSize, classNames, normalization: metadata.normalization ?? 'unit' };
 }
 
 export function createStorageView({ state, notices }: StorageViewDeps): HTMLElement {
@@ -93,7 +106,7 @@ export function createStorageView({ state, notices }: StorageViewDeps): HTMLElem
       const entry = requireModel();
       const key = nameInput.value.trim();
       if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error('Name the model with letters, digits, "-", "_" or "." only.');
-      await saveToIndexedDb(entry.model, key, { classNames: entry.classNames, architecture: entry.architecture });
+      await saveToIndexedDb(entry.model, key, { classNames: entry.classNames, architecture: entry.architecture, normalization: entry.normalization });
       await refreshList();
       notices.info(`Saved "${key}" in this browser.`);
     }),
@@ -101,7 +114,7 @@ export function createStorageView({ state, notices }: StorageViewDeps): HTMLElem
   downloadButton.addEventListener('click', () =>
     run(async () => {
       const entry = requireModel();
-      await downloadModel(entry.model, nameInput.value.trim() || 'model', { classNames: entry.classNames, architecture: entry.architecture });
+      await downloadModel(entry.model, nameInput.value.trim() || 'model', { classNames: entry.classNames, architecture: entry.architecture, normalization: entry.normalization });
     }),
   );
   filesInput.addEventListener('change', () =>

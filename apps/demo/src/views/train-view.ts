@@ -3,9 +3,10 @@
  * then train with a live chart, throughput, ETA, pause and stop. Training itself is the trainer
  * package's `train`; this view only wires its callbacks to the page.
  */
-import { datasetFromImages, syntheticShapes, type ImageDataset } from '../adapters/data';
-import { train } from '../adapters/trainer';
-import { createModel, listModels } from '../adapters/zoo';
+import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
+import { browserImageDataset } from '@resnet-ts/data/browser';
+import { train } from '@resnet-ts/trainer';
+import { createModel, listModels } from '@resnet-ts/zoo';
 import type { Webcam } from '../media/webcam';
 import type { AppState } from '../state/app-state';
 import { TrainingChart } from '../ui/chart';
@@ -37,6 +38,11 @@ function readNumber(input: HTMLInputElement, label: string): number {
   return value;
 }
 
+/** Lets the page paint the status and handle input before the next long synchronous step. */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTMLElement {
   const models = listModels().filter((m) => DEMO_MODELS.includes(m));
   const architecture = select(models.map((m) => ({ value: m, label: m })), models[0] ?? 'resnet18');
@@ -45,7 +51,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
 
   const sourceSynthetic = h('input', { type: 'radio', name: 'data-source', value: 'synthetic', checked: true, id: 'source-synthetic' });
   const sourceOwn = h('input', { type: 'radio', name: 'data-source', value: 'own', id: 'source-own' });
-  const syntheticClasses = numberInput(3, 2, 6);
+  const syntheticClasses = numberInput(3, 2, 10);
   const syntheticCount = numberInput(96, 8, 2000);
   const syntheticFields = h('div', { class: 'grid' }, field('Shape classes', syntheticClasses), field('Number of images', syntheticCount));
   const classEditor = new ClassEditor({ webcam, onError: (m) => notices.error(m) });
@@ -60,6 +66,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
   const epochs = numberInput(2, 1, 200);
   const batchSize = numberInput(16, 1, 256);
   const learningRate = numberInput(0.001, 0.00001, 1, 0.0001);
+  const augment = h('input', { type: 'checkbox', id: 'augment' });
 
   const trainButton = h('button', { type: 'button', class: 'primary' }, 'Train');
   const pauseButton = h('button', { type: 'button', disabled: true }, 'Pause');
@@ -81,15 +88,16 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     gate.resume();
   });
 
-  const buildDataset = async (size: number): Promise<ImageDataset> => {
+  const buildDataset = (size: number): PipelineDataset => {
+    const pipeline = { imageSize: size, seed: 7, augmentation: augment.checked };
     if (sourceSynthetic.checked) {
       const classes = readNumber(syntheticClasses, 'Shape classes');
       const count = readNumber(syntheticCount, 'Number of images');
-      return syntheticShapes({ classes, count, imageSize: size, seed: 7 });
+      return syntheticShapes({ ...pipeline, classes, count });
     }
     const { classNames, images } = classEditor.labelledImages();
     if (classNames.length < 2) throw new Error('Add images to at least two classes before training.');
-    return datasetFromImages(images, { classNames, imageSize: size });
+    return browserImageDataset(images, classNames, { ...pipeline, training: true });
   };
 
   const run = async () => {
@@ -102,7 +110,8 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       learningRate: readNumber(learningRate, 'Learning rate'),
     };
     progress.textContent = 'Preparing images…';
-    const dataset = await buildDataset(size);
+    await nextPaint();
+    const dataset = buildDataset(size);
     const current = state.current;
     if (continueTraining.checked) {
       if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
@@ -114,56 +123,70 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       }
     } else {
       progress.textContent = `Building ${arch}…`;
+      await nextPaint();
       const model = createModel(arch, {
         inputShape: [size, size, 3],
         classes: dataset.classNames.length,
         includeTop: true,
-        pooling: 'avg',
         classifierActivation: 'softmax',
       });
-      state.setModel({ model, architecture: arch, inputSize: size, classNames: dataset.classNames });
+      state.setModel({
+        model,
+        architecture: arch,
+        inputSize: size,
+        classNames: [...dataset.classNames],
+        normalization: dataset.normalization,
+      });
     }
     const entry = state.current!;
-    entry.classNames = dataset.classNames;
+    entry.classNames = [...dataset.classNames];
+    entry.normalization = dataset.normalization;
 
-    const stepsPerEpoch = Math.ceil(dataset.size / settings.batchSize);
-    const totalSteps = stepsPerEpoch * settings.epochs;
     chart.reset();
     abort = new AbortController();
+    let totalSteps = 0;
     let firstStepEnd = 0;
-    let lastEpoch = 0;
     const startedAt = performance.now();
     progress.textContent = 'Compiling kernels for the first step (slow on software GPUs)…';
-    const result = await train({
-      model: entry.model,
-      train: dataset,
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      signal: abort.signal,
-      callbacks: {
-        onBatchEnd: async (step, logs) => {
-          const now = performance.now();
-          if (step === 1) firstStepEnd = now;
-          chart.add({ step, loss: logs.loss, accuracy: logs.accuracy });
-          // The first step compiles kernels: throughput and ETA use the steps after it.
-          const perStep = step > 1 ? (now - firstStepEnd) / (step - 1) : now - startedAt;
-          const imagesPerSecond = (settings.batchSize * 1000) / perStep;
-          const eta = ((totalSteps - step) * perStep) / 1000;
-          progress.textContent =
-            `Epoch ${lastEpoch + 1}/${settings.epochs} · step ${step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
-            `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
-          await gate.wait();
-        },
-        onEpochEnd: (epoch) => {
-          lastEpoch = epoch + 1;
-        },
-      },
-    });
-    const seconds = (performance.now() - startedAt) / 1000;
-    progress.textContent = `${result.stopped ? 'Stopped' : 'Done'}: ${chart.element.querySelector('canvas')?.dataset.points} steps in ${formatDuration(seconds)}.`;
-    progress.dataset.state = result.stopped ? 'stopped' : 'done';
-    notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
+    try {
+      const result = await train({
+        model: entry.model,
+        train: dataset,
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        lr: settings.learningRate,
+        signal: abort.signal,
+        callbacks: [
+          {
+            onTrainBegin: (logs) => {
+              totalSteps = logs.totalSteps;
+            },
+            onBatchEnd: async (_batch, logs) => {
+              const now = performance.now();
+              if (logs.step === 1) firstStepEnd = now;
+              chart.add({ step: logs.step, loss: logs.loss, accuracy: logs.accuracy });
+              // The first step compiles kernels: throughput and ETA use the steps after it.
+              const perStep = logs.step > 1 ? (now - firstStepEnd) / (logs.step - 1) : now - startedAt;
+              const imagesPerSecond = (settings.batchSize * 1000) / perStep;
+              const eta = ((totalSteps - logs.step) * perStep) / 1000;
+              progress.textContent =
+                `Epoch ${logs.epoch + 1}/${settings.epochs} · step ${logs.step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
+                `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
+              await gate.wait();
+            },
+          },
+        ],
+      });
+      const seconds = (performance.now() - startedAt) / 1000;
+      const stopped = result.stopReason !== 'completed';
+      progress.textContent =
+        `${stopped ? `Stopped (${result.stopReason})` : 'Done'}: ${result.step} steps in ${formatDuration(seconds)}` +
+        `, last epoch loss ${result.history.at(-1)?.loss.toFixed(3) ?? '—'}, accuracy ${((result.history.at(-1)?.accuracy ?? 0) * 100).toFixed(0)} %.`;
+      progress.dataset.state = stopped ? 'stopped' : 'done';
+      notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
+    } finally {
+      await dataset.dispose();
+    }
   };
 
   trainButton.addEventListener('click', async () => {
@@ -216,6 +239,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       {},
       h('legend', {}, 'Training'),
       h('div', { class: 'grid' }, field('Epochs', epochs), field('Batch size', batchSize), field('Learning rate', learningRate)),
+      h('div', { class: 'check' }, augment, h('label', { for: 'augment' }, 'Augment training images (flip, crop, rotate, colour)')),
       h('div', { class: 'row' }, trainButton, pauseButton, stopButton),
     ),
     progress,

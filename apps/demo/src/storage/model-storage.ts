@@ -1,0 +1,135 @@
+/**
+ * Saving and loading the demo's models through the zoo's guarded browser handlers (IndexedDB,
+ * downloads) and its artifact checks (for files picked by the user). What the demo needs to use a
+ * model again (class names, normalisation, architecture) travels in the model's
+ * `userDefinedMetadata`, so it survives IndexedDB, downloads and `resnet export` folders alike.
+ */
+import { checkNormalization, type NormalizationPreset } from '@resnet-ts/data';
+import { guardIOHandler } from '@resnet-ts/zoo';
+import { browserModelIO } from '@resnet-ts/zoo/browser';
+import * as tf from '@tensorflow/tfjs';
+
+const INDEXED_DB = 'indexeddb://';
+
+export interface DemoModelMetadata {
+  classNames: string[];
+  architecture?: string;
+  normalization?: NormalizationPreset;
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  /** From the model's own metadata, or from a JSON file picked with it. */
+  metadata: Partial<DemoModelMetadata>;
+}
+
+export interface SavedModelInfo {
+  key: string;
+  dateSaved: Date;
+  bytes: number;
+}
+
+function withMetadata(model: tf.LayersModel, metadata: DemoModelMetadata): void {
+  model.setUserDefinedMetadata({ ...(model.getUserDefinedMetadata() ?? {}), ...metadata });
+}
+
+/** Reads class names and friends from any object that has them (model metadata, a run.json...). */
+export function parseMetadata(value: unknown): Partial<DemoModelMetadata> {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { classNames: value };
+  if (typeof value !== 'object' || value === null) return {};
+  const record = value as Record<string, unknown>;
+  const out: Partial<DemoModelMetadata> = {};
+  const names = record.classNames ?? record.class_names;
+  if (Array.isArray(names) && names.every((v) => typeof v === 'string')) out.classNames = names;
+  const architecture = record.architecture ?? record.modelName;
+  if (typeof architecture === 'string') out.architecture = architecture;
+  if (typeof record.normalization === 'string') out.normalization = checkNormalization(record.normalization as NormalizationPreset);
+  return out;
+}
+
+export async function saveToIndexedDb(model: tf.LayersModel, key: string, metadata: DemoModelMetadata): Promise<void> {
+  withMetadata(model, metadata);
+  await model.save(browserModelIO(INDEXED_DB + key));
+  await confirmStored(key);
+}
+
+// tfjs's IndexedDB layout (tfjs-core io/indexed_db.ts).
+const TFJS_DATABASE = 'tensorflowjs';
+const TFJS_MODELS_STORE = 'models_store';
+
+/**
+ * tfjs resolves a save when its write request succeeds, before the transaction commits: a page
+ * closed or reloaded right then loses the weights while the model still shows in the listing.
+ * A read of the same store is queued behind that write, so when it answers the model is on disk.
+ */
+function confirmStored(key: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(TFJS_DATABASE);
+    open.onerror = () => reject(new Error(`Saving "${key}": IndexedDB could not be opened (${open.error?.message}).`));
+    open.onsuccess = () => {
+      const db = open.result;
+      const count = db.transaction(TFJS_MODELS_STORE, 'readonly').objectStore(TFJS_MODELS_STORE).count(key);
+      count.onsuccess = () => {
+        db.close();
+        if (count.result === 1) resolve();
+        else reject(new Error(`Saving "${key}" did not reach IndexedDB (storage full or private mode?). Try again or download the model.`));
+      };
+      count.onerror = () => {
+        db.close();
+        reject(new Error(`Saving "${key}": IndexedDB could not be read back (${count.error?.message}).`));
+      };
+    };
+  });
+}
+
+export async function loadFromIndexedDb(key: string): Promise<LoadedModel> {
+  const model = await tf.loadLayersModel(browserModelIO(INDEXED_DB + key));
+  return { model, metadata: parseMetadata(model.getUserDefinedMetadata()) };
+}
+
+export async function listIndexedDbModels(): Promise<SavedModelInfo[]> {
+  const all = await tf.io.listModels();
+  return Object.entries(all)
+    .filter(([url]) => url.startsWith(INDEXED_DB))
+    .map(([url, info]) => ({
+      key: url.slice(INDEXED_DB.length),
+      dateSaved: new Date(info.dateSaved),
+      bytes: (info.modelTopologyBytes ?? 0) + (info.weightDataBytes ?? 0),
+    }))
+    .sort((a, b) => b.dateSaved.getTime() - a.dateSaved.getTime());
+}
+
+export async function deleteFromIndexedDb(key: string): Promise<void> {
+  await tf.io.removeModel(INDEXED_DB + key);
+}
+
+/** Saves `name.json` + `name.weights.bin` through the browser's downloads. */
+export async function downloadModel(model: tf.LayersModel, name: string, metadata: DemoModelMetadata): Promise<void> {
+  withMetadata(model, metadata);
+  await model.save(browserModelIO(`downloads://${name}`));
+}
+
+/**
+ * Loads a tfjs folder picked as files: the model JSON (`model.json`, or any JSON with a
+ * `modelTopology`), its `.bin` shards, and optionally a JSON with the class names (`classNames`).
+ */
+export async function loadFromFiles(files: File[]): Promise<LoadedModel> {
+  const jsonFiles = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  const parsed = await Promise.all(
+    jsonFiles.map(async (file) => {
+      try {
+        return { file, value: JSON.parse(await file.text()) as unknown };
+      } catch {
+        throw new Error(`${file.name} is not valid JSON: pick the model.json that "resnet export" wrote.`);
+      }
+    }),
+  );
+  const modelJson = parsed.find((p) => typeof p.value === 'object' && p.value !== null && 'modelTopology' in p.value);
+  if (!modelJson) throw new Error('None of the picked files is a tfjs model.json: pick model.json together with its .bin weight files.');
+  const shards = files.filter((f) => f.name.toLowerCase().endsWith('.bin'));
+  if (shards.length === 0) throw new Error(`${modelJson.file.name} needs its .bin weight files: pick them together with it.`);
+  const handler = guardIOHandler(tf.io.browserFiles([modelJson.file, ...shards]), modelJson.file.name);
+  const model = await tf.loadLayersModel(handler);
+  const sidecar = parsed.filter((p) => p !== modelJson).reduce((meta, p) => ({ ...meta, ...parseMetadata(p.value) }), {});
+  return { model, metadata: { ...sidecar, ...parseMetadata(model.getUserDefinedMetadata()) } };
+}
