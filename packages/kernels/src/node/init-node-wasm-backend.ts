@@ -49,7 +49,8 @@ function resolveThreads(requested: number | undefined): number {
  *
  * Calling it again with the same thread count is a no-op; with another count it re-creates the
  * backend, which requires that no tensor lives on the old one (dispose models first).
- * Worker threads are unref'd, so the process exits by itself when its work ends.
+ * Worker threads are unref'd, so the process exits by itself when its work ends (no
+ * process.exit needed).
  */
 export async function initNodeWasmBackend(options: NodeWasmBackendOptions = {}): Promise<NodeWasmBackendInfo> {
   const threads = resolveThreads(options.threads);
@@ -75,7 +76,11 @@ export async function initNodeWasmBackend(options: NodeWasmBackendOptions = {}):
         // BackendWasm's constructor reads the module-level count set here.
         setThreadsCount(threads);
         const module = await createThreadedWasmModule();
-        return new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
+        const backend = new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
+        // The constructor started the thread pool; Emscripten refs a Node worker while it runs a
+        // pthread, and pool threads run forever, so unref them or the process never exits.
+        for (const worker of module.PThread.runningWorkers as Array<{ unref(): void }>) worker.unref();
+        return backend;
       },
       BACKEND_PRIORITY,
     );
