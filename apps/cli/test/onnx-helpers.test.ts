@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { predict } from '@resnet-ts/trainer';
 import { createModel } from '@resnet-ts/zoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxPredictor, exportModelAsOnnx, resolvePredictEngine } from '../src/onnx';
@@ -43,10 +44,13 @@ describe('ONNX export and prediction for the CLI', () => {
     try {
       expect(predictor.inputSize).toEqual([32, 32, 3]);
       const images = tf.tidy(() => tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 3).dataSync() as Float32Array);
-      const ranked = await predictor.classify(images, 2, 2);
-      const expected = tf.tidy(() => tf.topk(model.predict(tf.tensor(images, [2, 32, 32, 3])) as tf.Tensor, 2).indices.arraySync() as number[][]);
-      expect(ranked.map((row) => row.map((s) => s.index))).toEqual(expected);
-      expect(ranked[0][0].label).toBe(['x', 'y', 'z'][expected[0][0]]);
+      const onnx = await predictor.predict(images, 2, 2);
+      const input = tf.tensor4d(images, [2, 32, 32, 3]);
+      const reference = await predict(model, input, { topK: 2, classNames: ['x', 'y', 'z'] });
+      input.dispose();
+      // The JSON `resnet predict` prints is the same with either engine, up to float rounding.
+      expect(onnx.map((p) => p.top.map((s) => [s.index, s.className]))).toEqual(reference.map((p) => p.top.map((s) => [s.index, s.className])));
+      onnx.flatMap((p) => p.top).forEach((s, i) => expect(s.probability).toBeCloseTo(reference.flatMap((p) => p.top)[i].probability, 5));
     } finally {
       await predictor.dispose();
     }
@@ -55,8 +59,8 @@ describe('ONNX export and prediction for the CLI', () => {
   it('runs a tfjs model on onnxruntime without a file, labelling with the given class names', async () => {
     const predictor = await createOnnxPredictor(model, { threads: 1, classNames: ['a', 'b', 'c'] });
     try {
-      const ranked = await predictor.classify(new Float32Array(32 * 32 * 3), 1, 3);
-      expect(ranked[0].map((s) => s.label).sort()).toEqual(['a', 'b', 'c']);
+      const [prediction] = await predictor.predict(new Float32Array(32 * 32 * 3), 1, 3);
+      expect(prediction.top.map((s) => s.className).sort()).toEqual(['a', 'b', 'c']);
     } finally {
       await predictor.dispose();
     }

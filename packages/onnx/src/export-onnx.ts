@@ -74,6 +74,7 @@ export function exportOnnx(model: tf.LayersModel, options: OnnxExportOptions = {
       inputName: model.inputs[0].sourceLayer.name,
       outputName: outputNames[0],
       foldBatchNorm: resolved.foldBatchNorm,
+      outputIsProbabilities: isSoftmaxOutput(model.outputs[0]),
     }),
   });
 }
@@ -110,6 +111,12 @@ function internalOutputName(call: ModelCall, isModelOutput: boolean, options: Re
   const base = call.nodeIndex > 0 ? `${call.layer.name}_${call.nodeIndex}` : call.layer.name;
   const needsTranspose = isModelOutput && call.outputs[0].shape.length === 4 && options.layout === 'nhwc';
   return needsTranspose ? `${base}/nchw` : base;
+}
+
+/** As the trainer decides it: a Softmax layer, or any layer with a softmax activation. */
+function isSoftmaxOutput(output: tf.SymbolicTensor): boolean {
+  const layer = output.sourceLayer;
+  return layer.getClassName() === 'Softmax' || (layer.getConfig() as { activation?: string }).activation === 'softmax';
 }
 
 function consumerClassesByTensor(calls: readonly ModelCall[]): Map<number, string[]> {

@@ -11,6 +11,7 @@ export const ONNX_METADATA_KEYS = {
   preprocessing: 'preprocessing', // JSON object
   modelName: 'model_name',
   batchNormFolded: 'batch_norm_folded', // 'true' | 'false'
+  outputIsProbabilities: 'output_is_probabilities', // 'true' (softmax head) | 'false' (logits and the rest)
 } as const;
 
 /** What `readOnnxMetadata` recovers from an exported file. */
@@ -24,6 +25,8 @@ export interface OnnxFileMetadata {
   preprocessing?: Record<string, unknown>;
   modelName?: string;
   batchNormFolded?: boolean;
+  /** False when the first output is not a softmax (logits): runtimes apply softmax to rank classes. */
+  outputIsProbabilities?: boolean;
   /** Every entry of `metadata_props`, as stored. */
   props: Record<string, string>;
 }
@@ -34,6 +37,7 @@ export interface MetadataFacts {
   inputName: string;
   outputName: string;
   foldBatchNorm: boolean;
+  outputIsProbabilities: boolean;
 }
 
 export function buildMetadataProps(metadata: OnnxModelMetadata | undefined, facts: MetadataFacts): Array<{ key: string; value: string }> {
@@ -44,6 +48,7 @@ export function buildMetadataProps(metadata: OnnxModelMetadata | undefined, fact
     [k.inputName]: facts.inputName,
     [k.outputName]: facts.outputName,
     [k.batchNormFolded]: String(facts.foldBatchNorm),
+    [k.outputIsProbabilities]: String(facts.outputIsProbabilities),
   };
   if (metadata?.classNames) props[k.classNames] = JSON.stringify(metadata.classNames);
   if (metadata?.preprocessing) props[k.preprocessing] = JSON.stringify(metadata.preprocessing);
@@ -65,7 +70,12 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxFileMetadata {
     outputName: props[k.outputName],
     preprocessing: json<Record<string, unknown>>(k.preprocessing),
     modelName: props[k.modelName],
-    batchNormFolded: props[k.batchNormFolded] === undefined ? undefined : props[k.batchNormFolded] === 'true',
+    batchNormFolded: flag(props[k.batchNormFolded]),
+    outputIsProbabilities: flag(props[k.outputIsProbabilities]),
     props,
   };
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === 'true';
 }

@@ -62,3 +62,23 @@ describe('topKClasses', () => {
     expect(rows[1][0]).toEqual({ index: 1, label: '1', probability: 0.9 });
   });
 });
+
+describe('OnnxEngine on a logits head', () => {
+  beforeAll(useFastBackend);
+
+  it('ranks softmax probabilities, as the tfjs path does for logits', async () => {
+    const model = buildMiniResNet({ classes: 4, activation: 'linear' });
+    const bytes = exportOnnx(model);
+    const engine = await OnnxEngine.load(bytes, { intraOpThreads: 1 });
+    try {
+      expect(engine.metadata.outputIsProbabilities).toBe(false);
+      const images = seededValues(2 * 32 * 32 * 3, 9, -1, 1);
+      const expected = tf.tidy(() => tf.softmax(model.predict(tf.tensor(images, [2, 32, 32, 3])) as tf.Tensor).dataSync());
+      const ranked = await engine.classify(images, 2, { topK: 4 });
+      expect(ranked.map((row) => row.reduce((sum, s) => sum + s.probability, 0))).toEqual([expect.closeTo(1, 5), expect.closeTo(1, 5)]);
+      expect(ranked[1][0].probability).toBeCloseTo(Math.max(...Array.from(expected.slice(4, 8))), 5);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});

@@ -56,6 +56,7 @@ describe('metadata_props', () => {
     expect(metadata.preprocessing).toEqual(preprocessing);
     expect(metadata.modelName).toBe('mini');
     expect(metadata.batchNormFolded).toBe(true);
+    expect(metadata.outputIsProbabilities).toBe(true);
     expect(metadata.props.trained_on).toBe('signs');
   });
 

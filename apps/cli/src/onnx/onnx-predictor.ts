@@ -1,23 +1,27 @@
 import type * as tf from '@tensorflow/tfjs';
-import { exportOnnx, type ClassScore, type OnnxFileMetadata } from '@resnet-ts/onnx';
+import { exportOnnx, type OnnxFileMetadata } from '@resnet-ts/onnx';
 import { OnnxEngine } from '@resnet-ts/onnx/node';
+import type { Prediction } from '@resnet-ts/trainer';
 
-/** What `resnet predict` needs from an engine, whichever it is. */
+/** What `resnet predict` needs from the onnx engine: the tfjs path's `predict` output, batch by batch. */
 export interface OnnxPredictor {
   /** [height, width, channels] the images must have. */
   inputSize: [number, number, number];
-  /** Class names stored in the ONNX file, if any. */
+  /** Class names in use: the caller's, else those stored in the ONNX file. */
   classNames?: string[];
   metadata: OnnxFileMetadata;
-  /** Ranks the classes of a batch of preprocessed NHWC float32 images. */
-  classify(images: Float32Array, batchSize: number, topK: number): Promise<ClassScore[][]>;
+  /**
+   * Ranks the classes of a batch of preprocessed NHWC float32 images; same shape and values as
+   * `predict()` of @resnet-ts/trainer (probabilities, softmax applied to a logits head).
+   */
+  predict(images: Float32Array, batchSize: number, topK: number): Promise<Prediction[]>;
   dispose(): Promise<void>;
 }
 
 export interface OnnxPredictorOptions {
   /** onnxruntime intra-op threads (0: all cores). Pass the CLI's `--threads`. */
   threads?: number;
-  /** Class names to use when the file has none (e.g. from the run's labels). */
+  /** Class names (e.g. `--class-names` or the run's); they win over those in the file. */
   classNames?: readonly string[];
 }
 
@@ -28,15 +32,16 @@ export interface OnnxPredictorOptions {
 export async function createOnnxPredictor(source: string | tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
   const bytes = typeof source === 'string' ? source : exportOnnx(source, { metadata: { classNames: options.classNames } });
   const engine = await OnnxEngine.load(bytes, { intraOpThreads: options.threads ?? 0 });
-  const classNames = engine.classNames ?? (options.classNames ? [...options.classNames] : undefined);
+  const classNames = options.classNames ? [...options.classNames] : engine.classNames;
   return {
     inputSize: engine.inputSize,
     classNames,
     metadata: engine.metadata,
-    async classify(images, batchSize, topK) {
+    async predict(images, batchSize, topK) {
       const ranked = await engine.classify(images, batchSize, { topK });
-      if (engine.classNames || !classNames) return ranked;
-      return ranked.map((row) => row.map((score) => ({ ...score, label: classNames[score.index] ?? score.label })));
+      return ranked.map((row) => ({
+        top: row.map(({ index, probability }) => ({ index, className: classNames?.[index] ?? String(index), probability })),
+      }));
     },
     dispose: () => engine.dispose(),
   };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import { readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
-import { topKClasses, type ClassScore } from '../top-k';
+import { softmaxRows, topKClasses, type ClassScore } from '../top-k';
 import { nhwcToNchw } from './nhwc';
 import { loadOnnxRuntime } from './onnxruntime';
 import { createInferenceSession, type OnnxSessionOptions } from './session';
@@ -72,9 +72,13 @@ export class OnnxEngine {
     return values;
   }
 
-  /** Runs a batch and ranks the classes of each image, in the same shape as the tfjs path. */
+  /**
+   * Runs a batch and ranks the classes of each image, as the tfjs path does: probabilities, with a
+   * softmax applied here when the file says its output is not one (a logits head).
+   */
   async classify(images: Float32Array, batchSize: number, options: OnnxClassifyOptions = {}): Promise<ClassScore[][]> {
-    const scores = await this.run(images, batchSize);
+    const output = await this.run(images, batchSize);
+    const scores = this.metadata.outputIsProbabilities === false ? softmaxRows(output, batchSize) : output;
     return topKClasses(scores, batchSize, options.topK ?? 5, this.classNames);
   }
 
