@@ -286,6 +286,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             state.steps.push({ step: state.step, epoch, loss: logs.loss, accuracy: logs.accuracy, lr });
           }
           await call('onBatchEnd', batchIndex, logs);
+          // Let timers, I/O and signal handlers (Ctrl-C -> abort) run: prefetched batches resolve as
+          // microtasks only, which would otherwise starve the event loop for a whole epoch.
+          await new Promise((resolve) => setTimeout(resolve, 0));
           const interrupted = options.signal?.aborted || stopRequest !== null;
           const periodic = config.checkpointEverySteps > 0 && state.step % config.checkpointEverySteps === 0;
           if ((interrupted || periodic) && state.batchInEpoch < stepsPerEpoch) await snapshot('last');

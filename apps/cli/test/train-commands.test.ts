@@ -1,0 +1,113 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodePng } from '@resnet-ts/trainer';
+import type { EvaluateJson } from '../src/commands/evaluate';
+import type { PredictJson } from '../src/commands/predict';
+
+const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const binary = path.join(cliRoot, 'dist', 'cli.js');
+const work = mkdtempSync(path.join(tmpdir(), 'resnet-train-cli-'));
+const runDir = path.join(work, 'run');
+// Tiny budget: resnet18 at the smallest input, 2 steps per epoch of 4 images, on wasm (training kernels).
+const tiny = ['--model', 'resnet18', '--input-size', '32', '--batch-size', '4', '--steps-per-epoch', '2', '--synthetic-train', '8', '--synthetic-val', '8'];
+const wasm = ['--backend', 'wasm', '--threads', '1'];
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the built binary; training on a shared 2-core machine can take a while, hence the long timeout. */
+function cli(args: readonly string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
+  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json<T>(args: readonly string[]): T {
+  const result = cli(args);
+  if (result.code !== 0) throw new Error(`resnet ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe('resnet train / evaluate / predict / export', () => {
+  it('trains on synthetic shapes into a run folder with checkpoints, metrics and report', () => {
+    const result = json<{ runDir: string; steps: number; epochs: number; evaluation: { accuracy: number; count: number }; report: string }>([
+      ...wasm, 'train', ...tiny, '--epochs', '1', '--out', runDir, '--json',
+    ]);
+    expect(result).toMatchObject({ runDir, steps: 2, epochs: 1, evaluation: { count: 8 } });
+    for (const file of ['run.json', 'metrics.jsonl', 'history.csv', 'report.html', 'model/model.json', 'checkpoints/last/state.json']) {
+      expect(existsSync(path.join(runDir, file)), file).toBe(true);
+    }
+    expect(readFileSync(result.report, 'utf8')).toContain('Confusion matrix');
+  });
+
+  it('resumes the run for more epochs', () => {
+    const result = json<{ steps: number; epochs: number; history: unknown[] }>([...wasm, 'train', '--resume', runDir, '--epochs', '2', '--json']);
+    expect(result).toMatchObject({ steps: 4, epochs: 2 });
+    expect(result.history).toHaveLength(2);
+  });
+
+  it('evaluate --json prints metrics, per-class table and confusion matrix', () => {
+    const result = json<EvaluateJson>([...wasm, 'evaluate', runDir, '--json']);
+    expect(result).toMatchObject({ split: 'val', count: 8, data: 'synthetic' });
+    expect(result.classNames).toHaveLength(6);
+    expect(result.perClass.map((c) => Object.keys(c).sort())).toEqual(result.classNames.map(() => ['className', 'f1', 'precision', 'recall', 'support']));
+    expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(8);
+    expect(result.top5).toBeGreaterThanOrEqual(result.accuracy);
+  });
+
+  it('predict --json gives top-k class names with probabilities and latency', () => {
+    const pixels = new Uint8Array(40 * 40 * 3).map((_, i) => (i * 7) % 256);
+    const image = path.join(work, 'image.png');
+    writeFileSync(image, encodePng(pixels, 40, 40, 3));
+    const result = json<PredictJson>([...wasm, 'predict', runDir, image, '--top-k', '3', '--json']);
+    expect(result.images).toBe(1);
+    expect(result.latencyMs).toBeGreaterThan(0);
+    expect(result.predictions[0].file).toBe(image);
+    expect(result.predictions[0].top).toHaveLength(3);
+    expect(result.predictions[0].top[0]).toEqual({ index: expect.any(Number), className: expect.any(String), probability: expect.any(Number) });
+  });
+
+  it('export writes a tfjs model folder with class names', () => {
+    const out = path.join(work, 'exported');
+    const result = cli([...wasm, 'export', runDir, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const model = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
+    expect(model.userDefinedMetadata.classNames).toEqual(JSON.parse(readFileSync(path.join(out, 'classes.json'), 'utf8')));
+  });
+
+  it('rejects bad flags and config keys with a usage error (exit 2) naming them', () => {
+    const bad = cli(['train', '--optimizer', 'adagrad']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--optimizer <name>' argument 'adagrad' is invalid/);
+    const config = path.join(work, 'bad.yaml');
+    writeFileSync(config, 'epochs: 1\nbatchsize: 4\n');
+    const badConfig = cli(['train', '--config', config]);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toMatch(/unknown setting "batchsize"/);
+    const resume = cli(['train', '--resume', runDir, '--lr', '0.1']);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/only --epochs and --workers may change \(got --lr\)/);
+  });
+
+  it('Ctrl-C saves a mid-epoch checkpoint and exits with 130', async () => {
+    const dir = path.join(work, 'interrupted');
+    const child = spawn(process.execPath, [binary, ...wasm, 'train', ...tiny, '--steps-per-epoch', '50', '--synthetic-train', '200', '--epochs', '1', '--out', dir], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/epoch 1\/1 \d+\/50/.test(out) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    const state = JSON.parse(readFileSync(path.join(dir, 'checkpoints', 'last', 'state.json'), 'utf8')).state;
+    expect(state.step).toBeGreaterThan(0);
+    expect(state.batchInEpoch).toBe(state.step);
+  });
+});
