@@ -131,3 +131,45 @@ export function reverseBlocks(backend: tf.KernelBackend, x: tf.TensorInfo, block
   }
   return out;
 }
+
+/** Where {@link scatterAddPatches} adds: the unpadded NHWC shape and the forward padding. */
+export interface ScatterWindow extends Omit<PatchWindow, 'firstImage' | 'images'> {
+  outShape: [number, number, number, number];
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * col2im: the adjoint of gatherPatches. Adds row p of `patches` [N*OH*OW, KH*KW*C] (filter order
+ * kh, kw, c) into the input pixels that output position p's window covers, in a new zeroed NHWC
+ * tensor of `outShape`; window cells in the padding are dropped.
+ */
+export function scatterAddPatches(backend: tf.KernelBackend, patches: tf.TensorInfo, window: ScatterWindow): tf.TensorInfo {
+  const wasm = backend as unknown as WasmHeapBackend;
+  const { outShape, filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth, padTop, padLeft } = window;
+  const [batch, height, width, channels] = outShape;
+  const out = wasm.makeOutput([...outShape], 'float32');
+  // Views are taken after allocating: a heap growth replaces the buffer.
+  const heap = new Float32Array(wasm.wasm.HEAPU8.buffer);
+  const target = wasm.dataIdMap.get(out.dataId).memoryOffset / 4;
+  heap.fill(0, target, target + batch * height * width * channels);
+  let source = wasm.dataIdMap.get(patches.dataId).memoryOffset / 4;
+  for (let n = 0; n < batch; n++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        for (let kh = 0; kh < filterHeight; kh++) {
+          const h = oh * strideHeight + kh - padTop;
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const w = ow * strideWidth + kw - padLeft;
+            if (h >= 0 && h < height && w >= 0 && w < width) {
+              const pixel = target + ((n * height + h) * width + w) * channels;
+              for (let c = 0; c < channels; c++) heap[pixel + c] += heap[source + c];
+            }
+            source += channels;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -86,10 +86,6 @@ export class KernelScope {
     return this.run('PadV2', { x }, { paddings, constantValue: 0 });
   }
 
-  reverse(x: tf.TensorInfo, dims: number[]): tf.TensorInfo {
-    return this.run('Reverse', { x }, { dims });
-  }
-
   /** NHWC convolution with explicit padding [top, bottom, left, right]. */
   conv2d(
     x: tf.TensorInfo,
