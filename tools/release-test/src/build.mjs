@@ -19,7 +19,7 @@ export async function buildPackages({ root, packages }) {
   try {
     await run(nx, ['run-many', '-t', 'build', '-p', names.join(','), '--output-style=static', '--nxBail=false'], {
       cwd: root,
-      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', CI: 'true' },
+      env: { ...withoutNxTaskEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', CI: 'true' },
       timeoutMs: 900_000,
     });
   } catch (error) {
@@ -27,6 +27,14 @@ export async function buildPackages({ root, packages }) {
     const failed = failedProjects(error.output);
     throw new BuildError(failed.length > 0 ? failed : names, error.message);
   }
+}
+
+/**
+ * Unsets the NX_* variables of an enclosing Nx task (this runs inside `nx test` in the harness's
+ * own tests), so the inner Nx works on `root` and not on the outer workspace.
+ */
+function withoutNxTaskEnv() {
+  return Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('NX_')).map((key) => [key, undefined]));
 }
 
 /** Project names from Nx's "Failed tasks:" list (`- @resnet-ts/zoo:build`). */

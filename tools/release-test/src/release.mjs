@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm run release` (after the build): publishes the versions the registry does not have yet.
+// Each public package is staged as npm would pack it, minus the workspace-only `@resnet-ts/source`
+// export condition, and `changeset publish` runs on the staged copy, so the repository is never
+// rewritten; git tags (`@resnet-ts/zoo@0.2.0`) are then created in the repository by
+// `changeset tag`. Registry and credentials are the user's usual npm configuration.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killAll } from './proc.mjs';
+import { stageWorkspace } from './stage.mjs';
+import { publicPackages } from './workspace.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const changeset = join(root, 'node_modules', '.bin', 'changeset');
+const stage = await mkdtemp(join(tmpdir(), 'resnet-release-'));
+process.once('SIGINT', () => killAll());
+process.once('SIGTERM', () => killAll());
+
+try {
+  const packages = await publicPackages(root);
+  await stageWorkspace({ root, packages, outDir: stage });
+  // Interactive: npm may ask for a one-time password, so the child shares this terminal.
+  await runInherited(changeset, ['publish', '--no-git-tag'], stage);
+  await runInherited(changeset, ['tag'], root);
+} catch (error) {
+  console.error(`release FAILED: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await rm(stage, { recursive: true, force: true });
+}
+
+function runInherited(command, args, cwd) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { failedProjects } from '../src/build.mjs';
+import { classifyDiagnostics, optionalPeerDependencies } from '../src/consumers.mjs';
+import { exportProblems, publishManifest, SOURCE_CONDITION } from '../src/manifest.mjs';
+import { auditPack } from '../src/pack-audit.mjs';
+import { usageSource } from '../src/usage.mjs';
+import { topologicalOrder } from '../src/workspace.mjs';
+
+const workspaceManifest = {
+  name: '@resnet-ts/zoo',
+  version: '0.1.0',
+  exports: {
+    '.': { [SOURCE_CONDITION]: './src/index.ts', types: './dist/index.d.ts', import: './dist/index.js' },
+    './node': { [SOURCE_CONDITION]: './src/node/index.ts', types: './dist/node.d.ts', import: './dist/node.js' },
+    './package.json': './package.json',
+  },
+  main: './dist/index.js',
+  types: './dist/index.d.ts',
+  nx: { tags: ['layer:zoo'] },
+};
+const shipped = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts'];
+
+describe('publish manifest', () => {
+  it('drops the source condition from every entry, leaving types first, and the Nx settings', () => {
+    const published = publishManifest(workspaceManifest);
+    expect(published.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    expect(Object.keys(published.exports['./node'])[0]).toBe('types');
+    expect(published.nx).toBeUndefined();
+    expect(exportProblems(published, shipped)).toEqual([]);
+  });
+
+  it('leaves the workspace manifest untouched', () => {
+    publishManifest(workspaceManifest);
+    expect(workspaceManifest.exports['.'][SOURCE_CONDITION]).toBe('./src/index.ts');
+  });
+
+  it('names export entries that keep the source condition, put types late or point at unshipped files', () => {
+    const problems = exportProblems(
+      { name: 'x', exports: { '.': { import: './dist/index.js', types: './dist/index.d.ts' }, './node': { [SOURCE_CONDITION]: './src/node/index.ts', types: './dist/gone.d.ts' } }, bin: { x: './bin/x.js' } },
+      shipped,
+    );
+    expect(problems).toEqual([
+      'exports["."]: "types" must be the first condition, found import, types',
+      'exports["./node"] still has the @resnet-ts/source condition',
+      'exports["./node"]: "types" must be the first condition, found @resnet-ts/source, types',
+      'exports["./node"] points at ./src/node/index.ts, which is not in the tarball',
+      'exports["./node"] points at ./dist/gone.d.ts, which is not in the tarball',
+      'bin "x" points at ./bin/x.js, which is not in the tarball',
+    ]);
+  });
+});
+
+describe('pack audit', () => {
+  const pack = (paths: string[]) => ({ size: 10, unpackedSize: 20, entryCount: paths.length, files: paths.map((path) => ({ path, size: 1 })) });
+  const manifest = { ...publishManifest(workspaceManifest), bin: { resnet: './bin/resnet.js' } };
+
+  it('accepts dist, README, CHANGELOG, LICENSE, the manifest and bin files, and reports sizes', () => {
+    const audit = auditPack(pack([...shipped, 'CHANGELOG.md', 'LICENSE', 'dist/index.js.map', 'bin/resnet.js']), manifest);
+    expect(audit.problems).toEqual([]);
+    expect(audit).toMatchObject({ packedBytes: 10, unpackedBytes: 20, fileCount: 10 });
+  });
+
+  it('names sources, tests, fixtures, configs and stray files', () => {
+    const audit = auditPack(
+      pack([...shipped, 'src/index.ts', 'dist/test/a.test.js', 'test/fixtures/a.h5', 'tsconfig.json', 'notes.txt', 'dist/model.ts']),
+      manifest,
+    );
+    expect(audit.problems).toEqual([
+      'src/index.ts: test, fixture or source folder must not be published',
+      'dist/test/a.test.js: test, fixture or source folder must not be published',
+      'test/fixtures/a.h5: test, fixture or source folder must not be published',
+      'tsconfig.json: tool config must not be published',
+      'notes.txt: stray file (not dist/, a bin, README, CHANGELOG or LICENSE)',
+      'dist/model.ts: TypeScript source must not be published',
+      'bin "resnet" points at ./bin/resnet.js, which is not in the tarball',
+    ]);
+  });
+
+  it('requires a README', () => {
+    expect(auditPack(pack(shipped.filter((path) => path !== 'README.md')), manifest).problems).toContain('README.md is missing');
+  });
+});
+
+describe('consumer diagnostics', () => {
+  const output = [
+    "node_modules/@tensorflow/tfjs-core/dist/hash_util.d.ts(2,49): error TS2304: Cannot find name 'Long'.",
+    "node_modules/@resnet-ts/onnx/dist/node.d.ts(2,22): error TS2307: Cannot find module 'onnxruntime-node' or its corresponding type declarations.",
+    "node_modules/@resnet-ts/zoo/dist/index.d.ts(3,10): error TS2307: Cannot find module '@resnet-ts/blocks' or its corresponding type declarations.",
+    "usage.ts(4,7): error TS2322: Type 'number' is not assignable to type 'string'.",
+    '  Some continuation line.',
+  ].join('\n');
+
+  it('ignores tfjs declarations, warns for optional peers and fails on everything else', () => {
+    const { errors, warnings } = classifyDiagnostics(output, ['onnxruntime-node']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("'onnxruntime-node'");
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("'@resnet-ts/blocks'");
+    expect(errors[1]).toContain('Some continuation line.');
+  });
+
+  it('treats a missing optional peer as an error when it is not declared optional', () => {
+    expect(classifyDiagnostics(output, []).errors).toHaveLength(3);
+  });
+
+  it('reads optional peers from peerDependenciesMeta', () => {
+    const manifest = { peerDependenciesMeta: { 'onnxruntime-node': { optional: true }, other: {} } };
+    expect(optionalPeerDependencies(manifest)).toEqual(['onnxruntime-node']);
+  });
+});
+
+describe('consumer usage file', () => {
+  it('imports every entry (browser type-only) and runs the one-line use', () => {
+    const source = usageSource(publishManifest({ ...workspaceManifest, exports: { ...workspaceManifest.exports, './browser': { types: './dist/browser.d.ts' } } }));
+    expect(source).toContain("import * as entry0 from '@resnet-ts/zoo';");
+    expect(source).toContain("import * as entry1 from '@resnet-ts/zoo/node';");
+    expect(source).toContain("import type * as entry2 from '@resnet-ts/zoo/browser';");
+    expect(source).toContain("const result: unknown = createModel('resnet18'");
+  });
+});
+
+describe('workspace order and build failures', () => {
+  it('puts dependencies before dependents', () => {
+    const pkg = (name: string, dependencies: Record<string, string> = {}) => ({ name, manifest: { name, dependencies } });
+    const ordered = topologicalOrder([pkg('c', { b: '^1' }), pkg('a'), pkg('b', { a: '^1' })]);
+    expect(ordered.map((p: { name: string }) => p.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads the failed projects from Nx output', () => {
+    const output = 'noise\n NX   Ran target build for 3 projects\n\nFailed tasks:\n\n- @resnet-ts/broken:build\n- @resnet-ts/other:build\n';
+    expect(failedProjects(output)).toEqual(['@resnet-ts/broken', '@resnet-ts/other']);
+    expect(failedProjects('all good')).toEqual([]);
+  });
+});
