@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import h5wasm from 'h5wasm';
 import { encodeKerasWeights, loadKerasWeights } from '../src/weights/index';
 
 /** input(8x8x64) -> conv2_block1_1_conv (1x1, `filters`) -> flatten -> predictions(`classes`). */
@@ -108,5 +109,18 @@ describe('URL sources', () => {
 
   it('reports the HTTP status of a failed download', async () => {
     await expect(loadKerasWeights(smallNet(64, 6), `${base}/missing.h5`)).rejects.toThrow(`${base}/missing.h5: download failed with HTTP 404`);
+  });
+});
+
+describe('other HDF5 files', () => {
+  it('an HDF5 file without layer_names (e.g. a Keras 3 .weights.h5) is refused with advice', async () => {
+    const { FS } = await h5wasm.ready;
+    const file = new h5wasm.File('/keras3.h5', 'w');
+    file.create_group('layers');
+    file.create_group('layers/dense');
+    file.close();
+    const bytes = FS.readFile('/keras3.h5');
+    FS.unlink('/keras3.h5');
+    await expect(loadKerasWeights(smallNet(64, 6), bytes)).rejects.toThrow(/no "layer_names" attribute; .*Keras 3 \.weights\.h5/);
   });
 });

@@ -27,7 +27,9 @@ function readDataset(group: H5Group, path: string, label: string) {
 function readLayers(root: H5Group, fileLabel: string): KerasLayerWeights[] {
   const layerNames = readStringList(root, 'layer_names');
   if (!layerNames) {
-    throw new Error(`${fileLabel}: no "layer_names" attribute; this is not a Keras weights file`);
+    // Keras 3 `.weights.h5` files keep `layers/<name>/vars/<i>` and no layer_names.
+    const keras3 = root.keys().includes('layers') ? ' It looks like a Keras 3 .weights.h5 file; re-save it with model.save("model.h5") (legacy HDF5 format).' : '';
+    throw new Error(`${fileLabel}: no "layer_names" attribute; this is not a Keras 2 weights file.${keras3}`);
   }
   const present = new Set(root.keys());
   return layerNames.map((layerName) => {
