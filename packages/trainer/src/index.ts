@@ -41,3 +41,4 @@ export { MetricMonitor, type EarlyStoppingOptions, type MonitorState } from './c
 export { historyToCsv, toJsonl, HISTORY_COLUMNS } from './callbacks/history-format';
 export { renderReport, type ReportInput } from './report/html';
 export { encodePng, zlibStore, crc32, adler32, toDisplayRgb, base64, type ZlibDeflate } from './report/png';
+export { KeyValueCheckpointStore, type KeyValueStore } from './key-value-store';
