@@ -2,11 +2,17 @@
  * Drives the demo the way a person does: through labelled controls and tabs. Each method waits for
  * the page to show the result it promises.
  */
-import type { Locator, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Download, Locator, Page } from 'playwright-core';
 
 export interface RankedClass {
   className: string;
   probability: number;
+}
+
+export interface ModelFile {
+  name: string;
+  buffer: Buffer;
 }
 
 export interface TrainSettings {
@@ -68,7 +74,10 @@ export class DemoPage {
     await page.getByLabel('Number of images', { exact: true }).fill(String(settings.images));
     await page.getByLabel('Epochs', { exact: true }).fill(String(settings.epochs));
     await page.getByLabel('Batch size', { exact: true }).fill(String(settings.batchSize));
-    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    // On SwiftShader WebGL the first step compiles shaders synchronously and holds the page's main
+    // thread for a long while; the click itself lands at once, but Playwright's after-click check
+    // waits for that thread.
+    await page.getByRole('button', { name: 'Train', exact: true }).click({ timeout: 200_000 });
     const status = page.getByTestId('train-status');
     await page.waitForFunction(
       () => ['done', 'stopped', 'failed'].includes(document.querySelector<HTMLElement>('[data-testid="train-status"]')?.dataset.state ?? ''),
@@ -123,6 +132,44 @@ export class DemoPage {
     await this.tab('Save/load');
     await this.page.getByRole('button', { name: `Load ${name}` }).click();
     await this.expectShown(this.page.getByTestId('info').filter({ hasText: `Loaded "${name}"` }), `load ${name}`);
+  }
+
+  /** Downloads the current model as a tfjs folder; resolves with the files the browser saved. */
+  async downloadModel(name: string): Promise<ModelFile[]> {
+    await this.tab('Save/load');
+    await this.page.getByLabel('Name', { exact: true }).fill(name);
+    const downloads: Download[] = [];
+    const bothArrived = new Promise<void>((resolve) => {
+      this.page.on('download', (download) => {
+        downloads.push(download);
+        if (downloads.length === 2) resolve();
+      });
+    });
+    await this.page.getByRole('button', { name: 'Download as tfjs folder' }).click();
+    await bothArrived;
+    return Promise.all(
+      downloads.map(async (d) => ({ name: d.suggestedFilename(), buffer: await readFile(await d.path()) })),
+    );
+  }
+
+  async loadFromFiles(files: ModelFile[]): Promise<void> {
+    await this.tab('Save/load');
+    await this.page.getByLabel(/^model\.json and its \.bin files/).setInputFiles(
+      files.map((f) => ({ name: f.name, mimeType: f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: f.buffer })),
+    );
+  }
+
+  async expectLoadedFromFiles(): Promise<void> {
+    await this.expectShown(this.page.getByTestId('info').filter({ hasText: 'Loaded the model from files' }), 'load from files');
+  }
+
+  /** Waits for the page's error message and returns it. */
+  async waitForError(): Promise<string> {
+    const error = this.page.locator('[data-testid="error"]:not([hidden])');
+    await error.waitFor({ timeout: 30_000 });
+    const text = (await error.textContent()) ?? '';
+    await error.getByRole('button', { name: 'Dismiss' }).click();
+    return text;
   }
 
   async errorText(): Promise<string> {

@@ -6,11 +6,31 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
-import { DemoPage } from './demo-page';
+import { DemoPage, type ModelFile } from './demo-page';
 import { serveStatic, type StaticServer } from './static-server';
+
+/** A tfjs model folder of the wrong kind for the demo: a dense net over 10 numbers, not images. */
+async function denseModelFiles(): Promise<ModelFile[]> {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [10], units: 2, activation: 'softmax' })] });
+  let files: ModelFile[] = [];
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const manifest = [{ paths: ['./dense.weights.bin'], weights: artifacts.weightSpecs }];
+      const json = { modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: manifest };
+      files = [
+        { name: 'model.json', buffer: Buffer.from(JSON.stringify(json)) },
+        { name: 'dense.weights.bin', buffer: Buffer.from(artifacts.weightData as ArrayBuffer) },
+      ];
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  return files;
+}
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputDir = join(appDir, 'test-output');
@@ -26,6 +46,8 @@ const TINY = { architecture: 'resnet18', inputSize: 32, classes: 3, images: 24, 
 const STEPS = Math.ceil(TINY.images / TINY.batchSize) * TINY.epochs;
 
 if (!chromiumAvailable()) {
+  // CI installs Chromium (.ci/run); there a missing browser is a failure, not a skip.
+  if (process.env.CI) throw new Error(`No Chromium at ${CHROMIUM_PATH}: CI must run apt-get install -y chromium`);
   console.warn(`\n*** SKIPPING the demo e2e tests: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium) ***\n`);
 }
 
@@ -39,6 +61,32 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
 
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('shows readable errors: a non-image file, no camera, a model of another shape', async () => {
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      await demo.open(`${server.url}?backend=wasm`);
+      await demo.page.setViewportSize({ width: 390, height: 844 });
+
+      await demo.tab('Predict');
+      await demo.page.getByTestId('predict-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      expect(await demo.waitForError()).toContain('Not an image: notes.txt');
+
+      await demo.page.getByRole('button', { name: 'Start camera' }).click();
+      expect(await demo.waitForError()).toMatch(/camera/i);
+
+      await demo.loadFromFiles(await denseModelFiles());
+      expect(await demo.waitForError()).toContain('the demo needs square RGB images');
+
+      await demo.tab('Train');
+      await demo.page.screenshot({ path: join(outputDir, 'phone-width.png'), fullPage: true });
+      // The camera refusal is reported by Chromium on the console too; nothing else may be.
+      expect(demo.consoleErrors.filter((e) => !/camera|getUserMedia|NotFoundError|Requested device not found/i.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('on webgpu: starts, reports it, and switches backend from the picker', async (context) => {
@@ -85,6 +133,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         const started = performance.now();
         const training = await demo.train(TINY);
         const trainSeconds = (performance.now() - started) / 1000;
+        await page.screenshot({ path: join(outputDir, `${backend}-train.png`), fullPage: true });
         expect(training.points).toBe(STEPS);
         expect(training.status).toContain(`${STEPS} steps`);
         console.log(`[demo e2e] ${backend}: ${training.status}`);
@@ -103,11 +152,22 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
 
         expect(after.map((r) => r.className)).toEqual(before.map((r) => r.className));
         after.forEach((r, i) => expect(r.probability).toBeCloseTo(before[i].probability, 4));
+        await page.screenshot({ path: join(outputDir, `${backend}.png`), fullPage: true });
+
+        if (backend === 'wasm') {
+          // The tfjs folder a user downloads loads back from files (as a `resnet export` folder does).
+          const files = await demo.downloadModel(`dl-${backend}`);
+          expect(files.map((f) => f.name).sort()).toEqual([`dl-${backend}.json`, `dl-${backend}.weights.bin`]);
+          await demo.loadFromFiles(files);
+          await demo.expectLoadedFromFiles();
+          const fromFiles = await demo.predict(image);
+          fromFiles.forEach((r, i) => expect(r.probability).toBeCloseTo(before[i].probability, 4));
+        }
 
         await demo.tab('Model');
         await demo.page.getByTestId('summary').waitFor();
-        await demo.tab('Predict');
-        await demo.page.screenshot({ path: join(outputDir, `${backend}.png`), fullPage: true });
+        expect(Number((await demo.page.getByTestId('total-params').textContent())?.replace(/,/g, ''))).toBeGreaterThan(1e6);
+        await page.screenshot({ path: join(outputDir, `${backend}-model.png`), fullPage: true });
         console.log(`[demo e2e] ${backend} (${active.text}): ${STEPS} training steps in ${trainSeconds.toFixed(1)} s; top-1 ${before[0].className} ${before[0].probability.toFixed(4)}`);
 
         expect(await demo.errorText()).toBe('');

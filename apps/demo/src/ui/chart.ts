@@ -56,10 +56,19 @@ export class TrainingChart {
     const plotW = width - pad.left - pad.right;
     const plotH = height - pad.top - pad.bottom;
     const maxLoss = Math.max(1e-6, ...points.map((p) => p.loss));
-    const lastStep = Math.max(1, points.at(-1)?.step ?? 1);
-    const x = (step: number) => pad.left + (plotW * step) / lastStep;
+    const firstStep = points[0]?.step ?? 0;
+    const span = Math.max(1, (points.at(-1)?.step ?? 0) - firstStep);
+    const x = (step: number) => pad.left + (plotW * (step - firstStep)) / span;
 
     ctx.font = '11px system-ui, sans-serif';
+    if (points.length === 0) {
+      ctx.fillStyle = COLORS.text;
+      ctx.textAlign = 'center';
+      ctx.fillText('Loss and accuracy appear here, step by step, once training starts.', width / 2, height / 2);
+      canvas.dataset.points = '0';
+      canvas.setAttribute('aria-label', 'Training chart: no steps yet');
+      return;
+    }
     ctx.strokeStyle = COLORS.grid;
     ctx.fillStyle = COLORS.text;
     ctx.lineWidth = 1;
@@ -75,10 +84,9 @@ export class TrainingChart {
       ctx.fillText(`${100 - i * 25}%`, pad.left + plotW + 6, y + 4);
     }
     ctx.textAlign = 'center';
-    ctx.fillText(`step ${points.at(-1)?.step ?? 0}`, pad.left + plotW / 2, height - 6);
+    ctx.fillText(`steps ${firstStep}–${points.at(-1)!.step}`, pad.left + plotW / 2, height - 6);
 
     const line = (value: (p: ChartPoint) => number, color: string) => {
-      if (points.length === 0) return;
       ctx.strokeStyle = color;
       ctx.fillStyle = color;
       ctx.lineWidth = 2;
