@@ -3,6 +3,7 @@ import type { ResNetOptions } from '../models/options';
 import { createModel } from '../registry/registry';
 import { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
 import type { BinarySource } from './source/binary-source';
+import { imagenetWeightsError } from './weights-errors';
 
 export interface PretrainedModelOptions extends Omit<ResNetOptions, 'weights'>, LoadModelWeightsOptions {
   /**
@@ -10,14 +11,6 @@ export interface PretrainedModelOptions extends Omit<ResNetOptions, 'weights'>, 
    * model.json path or URL). 'imagenet' cannot be downloaded by this library: pass a local file.
    */
   weights: BinarySource;
-}
-
-/** The error for `weights: 'imagenet'`: nothing is downloaded from Keras's servers here. */
-export function imagenetWeightsError(modelName: string): Error {
-  return new Error(
-    `${modelName}: weights 'imagenet' cannot be downloaded by resnet-ts; download the Keras ImageNet .h5 ` +
-      `(e.g. resnet50_weights_tf_dim_ordering_tf_kernels.h5) yourself and pass its local path or URL: weights: '/path/to/weights.h5'`,
-  );
 }
 
 /**

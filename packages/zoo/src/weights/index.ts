@@ -8,4 +8,5 @@ export type { BinarySource } from './source/binary-source';
 export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';
 export { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
-export { createPretrainedModel, imagenetWeightsError, type PretrainedModelOptions } from './create-pretrained-model';
+export { createPretrainedModel, type PretrainedModelOptions } from './create-pretrained-model';
+export { imagenetWeightsError, asyncWeightsError } from './weights-errors';
