@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './dataset';
 import { categoricalCrossEntropy } from './loss';
+import { withFrozenBatchNormInInferenceMode } from './frozen-batch-norm';
 import { correctCounts } from './metrics';
 import type { Optimizer, ParamUpdate } from './optimizers';
 
@@ -44,7 +45,7 @@ export function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Ba
   const weights = model.trainableWeights;
   const variables = weights.map((w) => w.read() as tf.Variable);
   let stats: tf.Tensor1D | undefined;
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = withFrozenBatchNormInInferenceMode(model, () => tf.variableGrads(() => {
     const outputs = model.apply(batch.xs, { training: true }) as tf.Tensor2D;
     const loss = categoricalCrossEntropy(batch.ys, outputs, {
       labelSmoothing: options.labelSmoothing,
@@ -52,7 +53,7 @@ export function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Ba
     });
     stats = tf.keep(correctCounts(batch.ys, outputs, options.topK));
     return loss;
-  }, variables);
+  }, variables));
   const gradList = variables.map((v) => grads[v.name]);
   try {
     const normT = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));

@@ -4,6 +4,7 @@ import type { TrainerCallback } from '../src/callbacks/types';
 import { MemoryCheckpointStore } from '../src/checkpoint';
 import { NonFiniteLossError } from '../src/errors';
 import { train } from '../src/train';
+import { orderedWeights } from '../src/weights';
 import { patternDataset, randomDataset } from './helpers/datasets';
 import { tinyConvNet, tinyResNet, weightsOf } from './helpers/models';
 
@@ -102,6 +103,8 @@ describe('train', () => {
   it('trains only the head when the backbone is frozen, then unfreezes from a prefix', async () => {
     const model = tinyResNet(8, 3);
     const conv1Before = (await weightsOf(model))[0].slice();
+    const bnMeanIndex = orderedWeights(model).findIndex((w) => w.originalName === 'conv2_block1_1_bn/moving_mean');
+    const bnMeanBefore = (await weightsOf(model))[bnMeanIndex];
     const seen: number[] = [];
     await train({
       model,
@@ -112,6 +115,8 @@ describe('train', () => {
       callbacks: [{ onEpochBegin: (_e, ctx) => void seen.push(ctx.model.trainableWeights.length) }],
     });
     expect(seen[0]).toBe(2); // predictions kernel + bias
+    // Frozen BatchNorm layers ran in inference mode: their moving statistics did not move.
+    expect((await weightsOf(model))[bnMeanIndex]).toEqual(bnMeanBefore);
     expect(seen[1]).toBeGreaterThan(2);
     expect((await weightsOf(model))[0]).toEqual(conv1Before);
     model.dispose();
