@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REGISTRY_TOKEN } from './verdaccio.mjs';
 import { run, tail } from './proc.mjs';
-import { USAGE_OK, usageSource } from './usage.mjs';
+import { readmeUsage, USAGE_OK, usageSource } from './usage.mjs';
 
 /** Versions a consumer project installs next to our package (the ones the workspace is built with). */
 export const CONSUMER_DEPENDENCIES = { '@tensorflow/tfjs': '4.22.0' };
@@ -37,11 +37,14 @@ const TSCONFIG = {
     skipLibCheck: false,
     outDir: 'out',
   },
-  include: ['usage.ts'],
 };
 
-/** Writes a fresh consumer project for one package: package.json, .npmrc, tsconfig and usage.ts. */
-export async function writeConsumer({ dir, manifest, version, registry }) {
+/**
+ * Writes a fresh consumer project for one package: package.json, .npmrc, tsconfig, usage.ts and,
+ * when the package's README has a ```ts usage block, readme.ts (type-checked against the published
+ * types; it runs in the package's own readme test).
+ */
+export async function writeConsumer({ dir, manifest, version, registry, readme = '' }) {
   await mkdir(dir, { recursive: true });
   const consumer = {
     name: `consumer-${manifest.name.split('/').pop()}`,
@@ -52,8 +55,11 @@ export async function writeConsumer({ dir, manifest, version, registry }) {
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(consumer, null, 2)}\n`);
   await writeFile(join(dir, '.npmrc'), scopedNpmrc(registry));
-  await writeFile(join(dir, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+  const readmeSource = readmeUsage(readme);
+  const include = readmeSource === null ? ['usage.ts'] : ['usage.ts', 'readme.ts'];
+  await writeFile(join(dir, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, include }, null, 2)}\n`);
   await writeFile(join(dir, 'usage.ts'), usageSource(manifest));
+  if (readmeSource !== null) await writeFile(join(dir, 'readme.ts'), readmeSource);
 }
 
 /**
@@ -68,7 +74,7 @@ export async function checkConsumer({ dir, manifest, tscPath }) {
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir }),
   );
   const installSeconds = (Date.now() - started) / 1000;
-  const { warnings } = await step(name, 'type-check (tsc against the published types)', () =>
+  const { warnings } = await step(name, 'type-check of usage.ts and the README example (tsc against the published types)', () =>
     typeCheck({ dir, tscPath, optionalPeers: optionalPeerDependencies(manifest) }),
   );
   const output = await step(name, 'ESM import and one-line use', () => run(process.execPath, ['out/usage.js'], { cwd: dir, timeoutMs: 120_000 }));

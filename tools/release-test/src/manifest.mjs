@@ -3,11 +3,12 @@ export const SOURCE_CONDITION = '@resnet-ts/source';
 
 /**
  * The package.json that goes into the tarball: the workspace-only source condition is removed
- * from every export entry (src/ is not shipped, so a consumer enabling it would break) and the
- * Nx project settings are dropped. Everything else is published as written.
+ * from every export entry (src/ is not shipped, so a consumer enabling it would break); the Nx
+ * project settings and the scripts (build, test and the prepublishOnly guard against publishing
+ * from the package folder) are dropped. Everything else is published as written.
  */
 export function publishManifest(manifest) {
-  const { nx: _nx, ...rest } = manifest;
+  const { nx: _nx, scripts: _scripts, ...rest } = manifest;
   return rest.exports === undefined ? rest : { ...rest, exports: stripCondition(rest.exports) };
 }
 

@@ -28,7 +28,7 @@ export function auditPack(pack, manifest) {
       problems.push(`${path}: stray file (not dist/, a bin, README, CHANGELOG or LICENSE)`);
     }
   }
-  if (!paths.includes('README.md') && !process.env.RELEASE_TEST_NO_README) problems.push('README.md is missing');
+  if (!paths.includes('README.md')) problems.push('README.md is missing');
   problems.push(...exportProblems(manifest, paths));
   return {
     problems,

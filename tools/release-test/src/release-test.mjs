@@ -71,7 +71,8 @@ export async function releaseTest({ root, keep = false, skipBuild = false, concu
     const consumerReports = await mapLimit(libraries, concurrency, async (pkg) => {
       const dir = join(work, 'consumers', pkg.name.split('/').pop());
       const manifest = JSON.parse(await readFile(join(stage, pkg.relDir, 'package.json'), 'utf8'));
-      await writeConsumer({ dir, manifest, version: versions[pkg.name], registry: registry.url });
+      const readme = await readFile(join(stage, pkg.relDir, 'README.md'), 'utf8');
+      await writeConsumer({ dir, manifest, version: versions[pkg.name], registry: registry.url, readme });
       const report = await checkConsumer({ dir, manifest, tscPath });
       log(`ok ${pkg.name}@${versions[pkg.name]} (install ${report.installSeconds.toFixed(1)}s): ${JSON.stringify(report.report)}`);
       for (const warning of report.warnings) log(`   warning (optional peer not installed): ${warning}`);

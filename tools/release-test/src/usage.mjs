@@ -62,3 +62,8 @@ export function usageSource(manifest) {
   lines.push(`console.log('${USAGE_OK}');`, '');
   return lines.join('\n');
 }
+
+/** The README's first ```ts block (its usage example), or null when it has none. */
+export function readmeUsage(readme) {
+  return /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? null;
+}

@@ -40,7 +40,7 @@ describe('release test bad paths', () => {
         external: ['commander'],
       },
     ]);
-    expect(error.message).toMatch(/^@resnet-ts\/undeclared-types: type-check \(tsc against the published types\) failed/);
+    expect(error.message).toMatch(/^@resnet-ts\/undeclared-types: type-check of usage.ts and the README example \(tsc against the published types\) failed/);
     expect(error.message).toContain("Cannot find module 'commander'");
   });
 

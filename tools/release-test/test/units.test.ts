@@ -3,7 +3,7 @@ import { failedProjects } from '../src/build.mjs';
 import { classifyDiagnostics, optionalPeerDependencies } from '../src/consumers.mjs';
 import { exportProblems, publishManifest, SOURCE_CONDITION } from '../src/manifest.mjs';
 import { auditPack } from '../src/pack-audit.mjs';
-import { usageSource } from '../src/usage.mjs';
+import { readmeUsage, usageSource } from '../src/usage.mjs';
 import { topologicalOrder } from '../src/workspace.mjs';
 
 const workspaceManifest = {
@@ -17,12 +17,14 @@ const workspaceManifest = {
   main: './dist/index.js',
   types: './dist/index.d.ts',
   nx: { tags: ['layer:zoo'] },
+  scripts: { build: 'tsup', prepublishOnly: 'node ../../tools/release-test/src/refuse-direct-publish.mjs' },
 };
 const shipped = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts'];
 
 describe('publish manifest', () => {
-  it('drops the source condition from every entry, leaving types first, and the Nx settings', () => {
+  it('drops the source condition from every entry, leaving types first, the Nx settings and the scripts', () => {
     const published = publishManifest(workspaceManifest);
+    expect(published.scripts).toBeUndefined();
     expect(published.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     expect(Object.keys(published.exports['./node'])[0]).toBe('types');
     expect(published.nx).toBeUndefined();
@@ -106,6 +108,13 @@ describe('consumer diagnostics', () => {
   it('reads optional peers from peerDependenciesMeta', () => {
     const manifest = { peerDependenciesMeta: { 'onnxruntime-node': { optional: true }, other: {} } };
     expect(optionalPeerDependencies(manifest)).toEqual(['onnxruntime-node']);
+  });
+});
+
+describe('README usage', () => {
+  it('is the first ```ts block', () => {
+    expect(readmeUsage('# x\n\n```sh\nnpm i x\n```\n\n```ts\nconst a = 1;\n```\n\n```ts\nconst b = 2;\n```\n')).toBe('const a = 1;\n');
+    expect(readmeUsage('# x\n')).toBeNull();
   });
 });
 
