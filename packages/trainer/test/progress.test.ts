@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loggerCallback } from '../src/callbacks/logger';
 import { formatDuration, progressCallback } from '../src/callbacks/progress';
 import type { BatchLogs, TrainerContext } from '../src/callbacks/types';
 
@@ -36,5 +37,32 @@ describe('progress', () => {
     expect(formatDuration(65)).toBe('01:05');
     expect(formatDuration(3725)).toBe('1:02:05');
     expect(formatDuration(NaN)).toBe('--:--');
+  });
+});
+
+describe('logger callback', () => {
+  const epoch = (e: number) => ({ epoch: e, step: (e + 1) * 4, loss: 1 / (e + 1), accuracy: 0.5, lr: 0.01, seconds: 2, imagesPerSecond: 4 });
+
+  it('writes a CSV header once, then one row per epoch with empty cells for absent metrics', async () => {
+    const lines: string[] = [];
+    const cb = loggerCallback({ format: 'csv', append: (t) => void lines.push(t) });
+    await cb.onTrainBegin!(begin, ctx);
+    await cb.onEpochEnd!(0, epoch(0), ctx);
+    await cb.onEpochEnd!(1, epoch(1), ctx);
+    expect(lines).toEqual([
+      'epoch,step,loss,accuracy,top5,val_loss,val_accuracy,val_top5,lr,seconds,imagesPerSecond\n',
+      '0,4,1,0.5,,,,,0.01,2,4\n',
+      '1,8,0.5,0.5,,,,,0.01,2,4\n',
+    ]);
+  });
+
+  it('writes JSON lines per epoch, and per batch when asked', async () => {
+    const lines: string[] = [];
+    const cb = loggerCallback({ format: 'jsonl', batches: true, append: (t) => void lines.push(t) });
+    await cb.onTrainBegin!({ ...begin, initialEpoch: 1 }, ctx);
+    await cb.onBatchEnd!(0, batch(0), ctx);
+    await cb.onEpochEnd!(1, epoch(1), ctx);
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['batch', 'epoch']);
+    expect(JSON.parse(lines[1])).toMatchObject({ epoch: 1, loss: 0.5 });
   });
 });
