@@ -67,11 +67,32 @@ export class DemoPage {
   async train(settings: TrainSettings): Promise<{ points: number; status: string }> {
     const page = this.page;
     await this.tab('Train');
-    await page.getByLabel('Architecture', { exact: true }).selectOption(settings.architecture);
-    await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));
     await page.getByLabel('Synthetic shapes', { exact: true }).check();
     await page.getByLabel('Shape classes', { exact: true }).fill(String(settings.classes));
     await page.getByLabel('Number of images', { exact: true }).fill(String(settings.images));
+    return this.runTraining(settings);
+  }
+
+  /** Trains on the user's own classes: `images[i]` go into the i-th class card. */
+  async trainOnOwnImages(images: Buffer[][], settings: Omit<TrainSettings, 'classes' | 'images'>) {
+    const page = this.page;
+    await this.tab('Train');
+    await page.getByLabel('My images', { exact: true }).check();
+    const cards = page.locator('.class-card');
+    for (const [i, files] of images.entries()) {
+      const name = (await cards.nth(i).getByLabel(`Name of class ${i + 1}`).inputValue()) ?? '';
+      await page.getByLabel(new RegExp(`^Add images to "${name}"`)).setInputFiles(
+        files.map((buffer, k) => ({ name: `${name}-${k}.png`, mimeType: 'image/png', buffer })),
+      );
+      await cards.nth(i).getByText(`${files.length} image`).waitFor();
+    }
+    return this.runTraining(settings);
+  }
+
+  private async runTraining(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<{ points: number; status: string }> {
+    const page = this.page;
+    await page.getByLabel('Architecture', { exact: true }).selectOption(settings.architecture);
+    await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));
     await page.getByLabel('Epochs', { exact: true }).fill(String(settings.epochs));
     await page.getByLabel('Batch size', { exact: true }).fill(String(settings.batchSize));
     // On SwiftShader WebGL the first step compiles shaders synchronously and holds the page's main
@@ -91,22 +112,23 @@ export class DemoPage {
     return { points, status: (await status.textContent()) ?? '' };
   }
 
-  /** A PNG drawn in the page: a bright circle on a dark background. */
-  async generateImage(size = 64): Promise<Buffer> {
-    const base64 = await this.page.evaluate(async (side) => {
+  /** A PNG drawn in the page: a bright circle (or square) on a dark background. */
+  async generateImage(size = 64, shape: 'circle' | 'square' = 'circle'): Promise<Buffer> {
+    const base64 = await this.page.evaluate(async ({ side, square }) => {
       const canvas = new OffscreenCanvas(side, side);
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#202a3a';
       ctx.fillRect(0, 0, side, side);
       ctx.fillStyle = '#f5c542';
       ctx.beginPath();
-      ctx.arc(side / 2, side / 2, side / 4, 0, Math.PI * 2);
+      if (square) ctx.rect(side / 4, side / 4, side / 2, side / 2);
+      else ctx.arc(side / 2, side / 2, side / 4, 0, Math.PI * 2);
       ctx.fill();
       const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
       let binary = '';
       bytes.forEach((b) => (binary += String.fromCharCode(b)));
       return btoa(binary);
-    }, size);
+    }, { side: size, square: shape === 'square' });
     return Buffer.from(base64, 'base64');
   }
 

@@ -89,6 +89,29 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
     }
   });
 
+  it('on wasm: trains on images the user uploads into their own classes', async () => {
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      await demo.open(`${server.url}?backend=wasm`);
+      const circle = await demo.generateImage(48, 'circle');
+      const square = await demo.generateImage(48, 'square');
+      const training = await demo.trainOnOwnImages([[circle, circle, circle], [square, square, square]], {
+        architecture: 'resnet18',
+        inputSize: 32,
+        epochs: 1,
+        batchSize: 3,
+      });
+      expect(training.points).toBe(2);
+      const ranked = await demo.predict(square);
+      expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
+      expect(await demo.errorText()).toBe('');
+      expect(demo.consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('on webgpu: starts, reports it, and switches backend from the picker', async (context) => {
     if (WEBGPU_FULL) return context.skip();
     const browser = await launchChromium();
