@@ -1,32 +1,45 @@
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { modelToArtifacts } from '@resnet-ts/trainer';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { loadRunModel, writeFileAtomic } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
+import { addOnnxExportOptions, checkOnnxFlags, EXPORT_FORMATS, exportModelAsOnnx, printOnnxExportReport, type OnnxExportFlags } from '../onnx';
 import { CliError, UsageError } from '../errors';
 import { printJson, printLine } from '../output';
 
-interface ExportFlags {
+interface ExportFlags extends OnnxExportFlags {
+  format: (typeof EXPORT_FORMATS)[number];
   out?: string;
   json?: boolean;
 }
 
 export function registerExport(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('export')
     .description('write a run\'s model as a tfjs model folder (model.json + shards + classes.json) that the demo and tf.loadLayersModel read')
     .argument('<run>', 'run folder from `resnet train` (or a tfjs model folder)')
-    .option('--out <dir>', 'output folder (created; an existing model folder is replaced atomically)')
-    .option('--json', 'print what was written as JSON')
+    .option('--out <dir>', 'output folder (created; an existing model folder is replaced atomically), or the .onnx file with --format onnx')
+    .addOption(new Option('--format <format>', 'tfjs model folder, or one ONNX file (opset 17, checked with onnxruntime)').choices(EXPORT_FORMATS).default('tfjs'))
+    .option('--json', 'print what was written as JSON');
+  addOnnxExportOptions(command)
     .action(async (runPath: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError("required option '--out <dir>' not specified");
+      checkOnnxFlags(flags.format, flags);
       await context.backend();
       const loaded = await loadRunModel(runPath).catch((error: Error) => {
         throw new CliError(error.message);
       });
       const { model } = loaded;
       try {
+        if (flags.format === 'onnx') {
+          const report = await exportModelAsOnnx(model, resolve(flags.out), flags, {
+            classNames: loaded.classNames,
+            preprocessing: loaded.normalization ? { normalization: loaded.normalization } : undefined,
+          });
+          printOnnxExportReport(report, flags.json);
+          return;
+        }
         const [, height, width, channels] = model.inputs[0].shape as number[];
         const metadata = {
           ...(model.getUserDefinedMetadata() ?? {}),

@@ -6,8 +6,8 @@ import { Option } from 'commander';
 import { checkNormalization, IMAGE_EXTENSIONS, normalizeInPlace, NORMALIZATION_PRESETS } from '@resnet-ts/data';
 import { ImageFileDecoder } from '@resnet-ts/data/node';
 import { predict, type ClassScore } from '@resnet-ts/trainer';
-import { loadRunModel } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
+import { engineOption, openPredictModel, type PredictEngineChoice } from '../onnx';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
 import { formatTable, printJson, printLine } from '../output';
@@ -18,6 +18,7 @@ interface PredictFlags {
   normalization?: string;
   classNames?: string;
   workers?: number;
+  engine: PredictEngineChoice;
   json?: boolean;
 }
 
@@ -57,30 +58,30 @@ export function registerPredict(program: Command, context: CliContext): void {
   program
     .command('predict')
     .description('classify images with a trained model: top-k classes with names and probabilities, and latency')
-    .argument('<model>', 'run folder from `resnet train`, or a tfjs model folder')
+    .argument('<model>', 'run folder from `resnet train`, a tfjs model folder, or an .onnx file from `resnet export --format onnx`')
     .argument('<images...>', 'image files or folders of images')
     .addOption(new Option('--top-k <k>', 'classes per image').argParser(positiveInteger).default(5))
     .addOption(new Option('--batch-size <n>', 'images per forward pass').argParser(positiveInteger).default(16))
     .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else unit)").choices(NORMALIZATION_PRESETS))
     .option('--class-names <names>', 'comma-separated class names, when the model does not carry them')
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
+    .addOption(engineOption())
     .option('--json', 'print JSON')
     .action(async (modelPath: string, inputs: string[], flags: PredictFlags) => {
       const files = await collectImages(inputs);
-      await context.backend();
-      const loaded = await loadRunModel(modelPath).catch((error: Error) => {
-        throw new CliError(error.message);
-      });
-      const { model } = loaded;
-      const [, height, width, channels] = model.inputs[0].shape as number[];
-      const classNames = flags.classNames ? flags.classNames.split(',').map((s) => s.trim()) : loaded.classNames;
-      const normalization = checkNormalization(flags.normalization ?? loaded.normalization ?? 'unit');
-      if (channels !== 3) throw new CliError(`${loaded.source}: the model expects ${channels} channels; predict feeds RGB images`);
+      const flagClassNames = flags.classNames ? flags.classNames.split(',').map((s) => s.trim()) : undefined;
+      const opened = await openPredictModel(modelPath, flags.engine, context, flagClassNames);
+      const { model, onnx } = opened;
+      const [height, width, channels] = opened.inputSize;
+      const classNames = flagClassNames ?? opened.classNames;
+      const normalization = checkNormalization(flags.normalization ?? opened.normalization ?? 'unit');
+      if (channels !== 3) throw new CliError(`${opened.source}: the model expects ${channels} channels; predict feeds RGB images`);
       const decoder = new ImageFileDecoder({ imageSize: [height, width], ...(flags.workers ? { workers: flags.workers } : {}) });
       const predictions: PredictJson['predictions'] = [];
       let modelMs = 0;
       // One warm-up pass so the latency excludes one-time kernel compilation.
-      tf.tidy(() => model.predict(tf.zeros([1, height, width, 3])));
+      if (model) tf.tidy(() => model.predict(tf.zeros([1, height, width, 3])));
+      else await onnx!.predict(new Float32Array(height * width * 3), 1, 1);
       try {
         for (let start = 0; start < files.length; start += flags.batchSize) {
           const batchFiles = files.slice(start, start + flags.batchSize);
@@ -93,10 +94,17 @@ export function registerPredict(program: Command, context: CliContext): void {
             normalizeInPlace(values, normalization);
             pixels.set(values, i * height * width * 3);
           }
+          if (onnx) {
+            const t0 = performance.now();
+            const result = await onnx.predict(pixels, batchFiles.length, flags.topK);
+            modelMs += performance.now() - t0;
+            result.forEach((p, i) => predictions.push({ file: batchFiles[i], top: p.top }));
+            continue;
+          }
           const images = tf.tensor4d(pixels, [batchFiles.length, height, width, 3]);
           try {
             const t0 = performance.now();
-            const result = await predict(model, images, { topK: flags.topK, ...(classNames ? { classNames } : {}) });
+            const result = await predict(model!, images, { topK: flags.topK, ...(classNames ? { classNames } : {}) });
             modelMs += performance.now() - t0;
             result.forEach((p, i) => predictions.push({ file: batchFiles[i], top: p.top }));
           } finally {
@@ -105,9 +113,9 @@ export function registerPredict(program: Command, context: CliContext): void {
         }
       } finally {
         await decoder.pool.terminate();
-        model.dispose();
+        await opened.dispose();
       }
-      const json: PredictJson = { model: loaded.source, predictions, latencyMs: modelMs / files.length, images: files.length };
+      const json: PredictJson = { model: opened.source, predictions, latencyMs: modelMs / files.length, images: files.length };
       if (flags.json) {
         printJson(json);
         return;
@@ -117,7 +125,7 @@ export function registerPredict(program: Command, context: CliContext): void {
         p.top.map((c) => `${c.className} ${(c.probability * 100).toFixed(1)}%`).join(', '),
       ]);
       printLine(formatTable(['image', `top-${Math.min(flags.topK, p0(predictions))}`], rows));
-      printLine(`${files.length} images, ${json.latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize})`);
+      printLine(`${files.length} images, ${json.latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize}, ${opened.engine} engine)`);
     });
 }
 
