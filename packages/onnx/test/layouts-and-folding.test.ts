@@ -5,7 +5,7 @@ import { decodeOnnxModel } from '../src/proto/onnx-codec';
 import { createInferenceSession } from '../src/node/session';
 import { loadOnnxRuntime } from '../src/node/onnxruntime';
 import { verifyOnnx } from '../src/node/verify';
-import { buildMiniResNet, seededValues, useFastBackend } from './helpers';
+import { buildMiniResNet, randomizeBatchNorms, seededValues, useFastBackend } from './helpers';
 
 async function runOnnx(bytes: Uint8Array, data: Float32Array, dims: number[]): Promise<Float32Array> {
   const ort = await loadOnnxRuntime();
@@ -46,6 +46,21 @@ describe('batch-norm folding', () => {
     expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-4 * Math.max(1, ...Array.from(a, Math.abs)));
     const check = await verifyOnnx(model, folded);
     expect(check.passed).toBe(true);
+  });
+
+  it('folds a BatchNormalization after a Dense layer', async () => {
+    const dense = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [6], units: 5, name: 'fc' }),
+        tf.layers.batchNormalization({ name: 'fc_bn' }),
+        tf.layers.activation({ activation: 'relu', name: 'fc_relu' }),
+        tf.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+    });
+    randomizeBatchNorms(dense, 3);
+    const folded = exportOnnx(dense, { foldBatchNorm: true });
+    expect(decodeOnnxModel(folded).graph.node.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Gemm', 'Softmax']);
+    expect((await verifyOnnx(dense, folded)).maxAbsDiff).toBeLessThanOrEqual(1e-6);
   });
 
   it('keeps a BatchNormalization whose conv output is also read elsewhere', async () => {
