@@ -9,11 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { killAll } from './proc.mjs';
 import { stageWorkspace } from './stage.mjs';
 import { publicPackages } from './workspace.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const { values } = parseArgs({ options: { root: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../../..') } } });
+const root = resolve(values.root);
 const changeset = join(root, 'node_modules', '.bin', 'changeset');
 const stage = await mkdtemp(join(tmpdir(), 'resnet-release-'));
 process.once('SIGINT', () => killAll());
