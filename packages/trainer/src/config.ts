@@ -51,6 +51,11 @@ export interface TrainConfig {
   earlyStopping?: EarlyStoppingOptions | false;
   /** Also write the `last` checkpoint every this many steps (mid-epoch). Default 0: epoch ends only. */
   checkpointEverySteps?: number;
+  /**
+   * Before each validation, recompute BatchNorm statistics as the average over this many training
+   * batches ("precise BN"). Default 0 (off: the layers' own moving averages).
+   */
+  preciseBnBatches?: number;
   /** Keep an exponential moving average of the weights. Default: off. */
   ema?: EmaOptions | false;
   transfer?: TransferOptions;
@@ -77,6 +82,7 @@ export const TRAIN_DEFAULTS = {
   monitor: 'val_loss',
   earlyStopping: false,
   checkpointEverySteps: 0,
+  preciseBnBatches: 0,
   ema: false,
 } as const satisfies Partial<TrainConfig>;
 

@@ -43,3 +43,4 @@ export { renderReport, type ReportInput } from './report/html';
 export { encodePng, zlibStore, crc32, adler32, toDisplayRgb, base64, type ZlibDeflate } from './report/png';
 export { KeyValueCheckpointStore, type KeyValueStore } from './key-value-store';
 export { loggerCallback, type LoggerOptions } from './callbacks/logger';
+export { recalibrateBatchNorm, type PreciseBnOptions } from './precise-bn';

@@ -26,6 +26,7 @@ import { evaluate } from './evaluate';
 import { outputsAreProbabilities } from './loss';
 import { hasTop5 } from './metrics';
 import { Optimizer } from './optimizers';
+import { recalibrateBatchNorm } from './precise-bn';
 import { createSchedule } from './schedules';
 import { trainStep } from './train-step';
 import { applyTransfer } from './transfer';
@@ -194,8 +195,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (tag === 'last') lastCheckpointStep = state.step;
   };
 
-  const validate = async (): Promise<Partial<EpochLogs>> => {
+  const validate = async (epoch: number): Promise<Partial<EpochLogs>> => {
     if (!val) return {};
+    if (config.preciseBnBatches > 0) {
+      await recalibrateBatchNorm(model, trainData, { batches: config.preciseBnBatches, batchSize: config.batchSize, epoch });
+    }
     const run = () => evaluate(model, val, { batchSize: config.batchSize, maxBatches: config.maxValBatches, classNames });
     const result = ema && emaOptions?.evaluate ? await ema.withAveragedWeights(run) : await run();
     return {
@@ -303,7 +307,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
       const totals = state.epochTotals;
       if (totals.count === 0) throw new Error(`Epoch ${epoch + 1}: the training data produced no batches.`);
-      const valLogs = await validate();
+      const valLogs = await validate(epoch);
       const logs: EpochLogs = {
         epoch,
         step: state.step,
@@ -382,7 +386,7 @@ function interruption(
 
 const CONFIG_KEYS = [
   'epochs', 'batchSize', 'lr', 'optimizer', 'schedule', 'weightDecay', 'labelSmoothing', 'clipNorm', 'seed', 'shuffle',
-  'augment', 'dropRemainder', 'maxStepsPerEpoch', 'maxValBatches', 'monitor', 'earlyStopping', 'checkpointEverySteps',
+  'augment', 'dropRemainder', 'maxStepsPerEpoch', 'maxValBatches', 'monitor', 'earlyStopping', 'checkpointEverySteps', 'preciseBnBatches',
   'ema', 'transfer', 'metadata',
 ] as const satisfies readonly (keyof TrainConfig)[];
 

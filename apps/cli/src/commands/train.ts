@@ -58,6 +58,7 @@ export interface TrainSettings {
   unfreezeFrom?: string;
   unfreezeEpoch?: number;
   checkpointEvery?: number;
+  preciseBn: number;
   valFraction?: number;
   syntheticTrain?: number;
   syntheticVal?: number;
@@ -75,6 +76,7 @@ export const TRAIN_DEFAULTS: TrainSettings = {
   augment: false,
   normalization: 'unit',
   seed: 0,
+  preciseBn: 8,
 };
 
 /** Without --data: synthetic shapes at a small size and step budget (a minute or two on 2 cores). */
@@ -158,6 +160,7 @@ function trainConfigOf(s: TrainSettings, data: DataSourceSpec): TrainConfig {
     ...(s.earlyStopping !== undefined ? { earlyStopping: { patience: s.earlyStopping, restoreBest: true } } : {}),
     ...(s.ema !== undefined ? { ema: { decay: s.ema } } : {}),
     ...(s.checkpointEvery !== undefined ? { checkpointEverySteps: s.checkpointEvery } : {}),
+    preciseBnBatches: s.preciseBn,
     ...(s.freezeBackbone || s.unfreezeFrom
       ? {
           transfer: {
@@ -228,6 +231,11 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--unfreeze-from <prefix>', 'train layers from the first one named with this prefix (e.g. conv5_)')
     .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies').argParser(integerAtLeast(0)))
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))
+    .addOption(
+      new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 8)').argParser(
+        integerAtLeast(0),
+      ),
+    )
     .addOption(new Option('--val-fraction <f>', 'validation fraction when the data has no val split (default 0.2)').argParser(fraction))
     .addOption(new Option('--synthetic-train <n>', 'synthetic training images (default 256)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-val <n>', 'synthetic validation images (default 64)').argParser(positiveInteger))
