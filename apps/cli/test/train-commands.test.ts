@@ -90,7 +90,7 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(badConfig.stderr).toMatch(/unknown setting "batchsize"/);
     const resume = cli(['train', '--resume', runDir, '--lr', '0.1']);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toMatch(/only --epochs and --workers may change \(got --lr\)/);
+    expect(resume.stderr).toMatch(/only --epochs, --workers and --precise-bn may change \(got --lr\)/);
   });
 
   it('Ctrl-C saves a mid-epoch checkpoint and exits with 130', async () => {

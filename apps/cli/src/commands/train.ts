@@ -371,10 +371,11 @@ function report(run: RunResult, json: boolean): void {
 async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliContext): Promise<void> {
   const info = await readRunInfo(runDir);
   if (!info) throw new UsageError(`--resume ${runDir}: not a run folder (no run.json)`);
-  const allowed = new Set(['epochs', 'json', 'resume', 'workers']);
+  // Settings that do not change the trained weights (precise BN only touches BatchNorm statistics).
+  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn']);
   const ignored = Object.keys(explicit).filter((key) => !allowed.has(key));
   if (ignored.length > 0) {
-    throw new UsageError(`--resume continues with the run's saved settings; only --epochs and --workers may change (got --${ignored.join(', --')})`);
+    throw new UsageError(`--resume continues with the run's saved settings; only --epochs, --workers and --precise-bn may change (got --${ignored.join(', --')})`);
   }
   const meta = info.config.metadata as { data?: DataSourceSpec; model?: string } | undefined;
   if (!meta?.data) throw new CliError(`${runDir}: run.json has no data source; it was not written by \`resnet train\``);
@@ -389,6 +390,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         train: opened.train,
         val: opened.val,
         ...(explicit.epochs !== undefined ? { epochs: explicit.epochs } : {}),
+        ...(explicit.preciseBn !== undefined ? { preciseBnBatches: explicit.preciseBn } : {}),
         callbacks: [progressOf(explicit.json === true)],
         signal,
       }),
