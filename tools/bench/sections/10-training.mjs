@@ -56,6 +56,7 @@ async function timeTraining(label, batch, { warmup, steps }) {
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await model.trainOnBatch(images, labels);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(cpu0);
     const imagesPerSecond = (steps * batch) / seconds;
     return {
       config: label,
@@ -64,7 +65,8 @@ async function timeTraining(label, batch, { warmup, steps }) {
       msPerStep: Math.round((seconds * 1000) / steps),
       imagesPerS: Number(imagesPerSecond.toFixed(3)),
       gflops: Number((imagesPerSecond * TRAIN_GFLOP_64).toFixed(2)),
-      cpuPerWall: Number((cpuSeconds(cpu0) / seconds).toFixed(2)),
+      cpuPerWall: Number((cpu / seconds).toFixed(2)),
+      imagesPerCpuS: Number(((steps * batch) / cpu).toFixed(3)),
     };
   } finally {
     tf.dispose([images, labels]);
@@ -203,7 +205,8 @@ export async function run(context) {
   }
   notes.push(
     `training GFLOP/s = images/s x ${TRAIN_GFLOP_64.toFixed(2)} (3 x ${FORWARD_GFLOP_64} GFLOP forward per 64x64 image); target ${TARGET_GFLOPS}`,
-    `cpuPerWall = process CPU seconds / wall seconds: below the thread count means the cores were shared`,
+    `cpuPerWall = process CPU seconds / wall seconds: below the thread count means the cores were shared; ` +
+      `imagesPerCpuS = images per CPU-second of this process, the load-independent figure`,
     `tensor count ${drift.tensorsBefore} -> ${drift.tensorsAfter} over ${drift.steps} steps (${drift.seconds} s)` +
       (drift.tensorsAfter === drift.tensorsBefore ? ': flat' : ': GROWS'),
     `load average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
