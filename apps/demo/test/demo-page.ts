@@ -15,6 +15,12 @@ export interface ModelFile {
   buffer: Buffer;
 }
 
+export interface TrainingOutcome {
+  /** Steps drawn on the chart in this page's latest run. */
+  points: number;
+  status: string;
+}
+
 export interface TrainSettings {
   architecture: string;
   inputSize: number;
@@ -64,17 +70,24 @@ export class DemoPage {
     await this.page.getByRole('tab', { name }).click();
   }
 
-  async train(settings: TrainSettings): Promise<{ points: number; status: string }> {
+  async train(settings: TrainSettings): Promise<TrainingOutcome> {
+    await this.fillSynthetic(settings);
+    await this.clickTrain();
+    return this.expectTrainingState('done');
+  }
+
+  /** Fills the Train tab for synthetic shapes without starting. */
+  async fillSynthetic(settings: TrainSettings): Promise<void> {
     const page = this.page;
     await this.tab('Train');
     await page.getByLabel('Synthetic shapes', { exact: true }).check();
     await page.getByLabel('Shape classes', { exact: true }).fill(String(settings.classes));
     await page.getByLabel('Number of images', { exact: true }).fill(String(settings.images));
-    return this.runTraining(settings);
+    await this.fillModelAndTraining(settings);
   }
 
   /** Trains on the user's own classes: `images[i]` go into the i-th class card. */
-  async trainOnOwnImages(images: Buffer[][], settings: Omit<TrainSettings, 'classes' | 'images'>) {
+  async trainOnOwnImages(images: Buffer[][], settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<TrainingOutcome> {
     const page = this.page;
     await this.tab('Train');
     await page.getByLabel('My images', { exact: true }).check();
@@ -86,27 +99,48 @@ export class DemoPage {
       );
       await cards.nth(i).getByText(`${files.length} image`).waitFor();
     }
-    return this.runTraining(settings);
+    await this.fillModelAndTraining(settings);
+    await this.clickTrain();
+    return this.expectTrainingState('done');
   }
 
-  private async runTraining(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<{ points: number; status: string }> {
+  private async fillModelAndTraining(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<void> {
     const page = this.page;
     await page.getByLabel('Architecture', { exact: true }).selectOption(settings.architecture);
     await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));
     await page.getByLabel('Epochs', { exact: true }).fill(String(settings.epochs));
     await page.getByLabel('Batch size', { exact: true }).fill(String(settings.batchSize));
-    // On SwiftShader WebGL the first step compiles shaders synchronously and holds the page's main
-    // thread for a long while; the click itself lands at once, but Playwright's after-click check
-    // waits for that thread.
-    await page.getByRole('button', { name: 'Train', exact: true }).click({ timeout: 200_000 });
+  }
+
+  /**
+   * On SwiftShader WebGL the first step compiles shaders synchronously and holds the page's main
+   * thread for a long while; a click lands at once, but Playwright's after-click check waits for
+   * that thread, hence the long timeouts.
+   */
+  async clickTrain(name = 'Train'): Promise<void> {
+    await this.page.getByRole('button', { name, exact: true }).click({ timeout: 200_000 });
+  }
+
+  /** Waits for the chart to show at least `count` steps. */
+  async waitForSteps(count: number): Promise<void> {
+    await this.page.waitForFunction(
+      (n) => Number(document.querySelector<HTMLElement>('[data-testid="chart"]')?.dataset.points ?? 0) >= n,
+      count,
+      { timeout: 200_000, polling: 100 },
+    );
+  }
+
+  /** Waits for training to end and checks it ended as `expected` (done or stopped). */
+  async expectTrainingState(expected: 'done' | 'stopped'): Promise<TrainingOutcome> {
+    const page = this.page;
     const status = page.getByTestId('train-status');
     await page.waitForFunction(
       () => ['done', 'stopped', 'failed'].includes(document.querySelector<HTMLElement>('[data-testid="train-status"]')?.dataset.state ?? ''),
       undefined,
       { timeout: 200_000, polling: 250 },
     );
-    if ((await status.getAttribute('data-state')) !== 'done') {
-      throw new Error(`Training did not finish: ${await status.textContent()} / ${await page.getByTestId('error').textContent()}`);
+    if ((await status.getAttribute('data-state')) !== expected) {
+      throw new Error(`Training did not end ${expected}: ${await status.textContent()} / ${await page.getByTestId('error').textContent()}`);
     }
     const points = Number(await page.getByTestId('chart').getAttribute('data-points'));
     return { points, status: (await status.textContent()) ?? '' };

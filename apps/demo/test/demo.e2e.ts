@@ -6,12 +6,37 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createModel, encodeModelFiles } from '@resnet-ts/zoo';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
 import { DemoPage, type ModelFile } from './demo-page';
 import { serveStatic, type StaticServer } from './static-server';
+
+/**
+ * A model folder laid out as `resnet export` writes it: model.json with `userDefinedMetadata`,
+ * `group1-shardNofM.bin` shards (the zoo's encoder) and classes.json.
+ */
+async function exportedFolderFiles(classNames: string[]): Promise<ModelFile[]> {
+  const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: classNames.length });
+  model.setUserDefinedMetadata({ classNames, normalization: 'unit', inputShape: [32, 32, 3] });
+  let files: ModelFile[] = [];
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      // uint8-quantised (the zoo's export option): a quarter of the bytes to hand to the page.
+      const { modelJson, shards } = encodeModelFiles(artifacts, { quantize: 'uint8' });
+      files = [
+        { name: 'model.json', buffer: Buffer.from(JSON.stringify(modelJson)) },
+        ...shards.map((s) => ({ name: s.name, buffer: Buffer.from(s.bytes) })),
+        { name: 'classes.json', buffer: Buffer.from(JSON.stringify(classNames)) },
+      ];
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  return files;
+}
 
 /** A tfjs model folder of the wrong kind for the demo: a dense net over 10 numbers, not images. */
 async function denseModelFiles(): Promise<ModelFile[]> {
@@ -105,6 +130,54 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       expect(training.points).toBe(2);
       const ranked = await demo.predict(square);
       expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
+      expect(await demo.errorText()).toBe('');
+      expect(demo.consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('on wasm: pauses and stops a run, then resumes it from its IndexedDB checkpoint after a reload', async () => {
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      await demo.open(`${server.url}?backend=wasm`);
+      const settings = { ...TINY, epochs: 2 };
+      const total = Math.ceil(settings.images / settings.batchSize) * settings.epochs;
+      await demo.fillSynthetic(settings);
+      await demo.page.getByLabel('Save checkpoints in this browser, to resume after a reload').check();
+      await demo.clickTrain();
+      await demo.waitForSteps(1);
+      await demo.page.getByRole('button', { name: 'Pause' }).click();
+      await demo.page.getByRole('button', { name: 'Stop' }).click();
+      const stopped = await demo.expectTrainingState('stopped');
+      expect(stopped.points).toBeLessThan(total);
+
+      await demo.reload();
+      await demo.tab('Train');
+      await demo.clickTrain('Resume the saved run');
+      const resumed = await demo.expectTrainingState('done');
+      // The resumed run continues the step count and only trains the steps that were left.
+      expect(resumed.status).toContain(`Done: ${total} steps`);
+      expect(resumed.points).toBe(total - stopped.points);
+      expect(await demo.errorText()).toBe('');
+      expect(demo.consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('on wasm: loads a model folder as `resnet export` writes it and predicts with its class names', async () => {
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      await demo.open(`${server.url}?backend=wasm`);
+      const classNames = ['cat', 'dog'];
+      await demo.loadFromFiles(await exportedFolderFiles(classNames));
+      await demo.expectLoadedFromFiles();
+      const ranked = await demo.predict(await demo.generateImage(40, 'square'));
+      expect(ranked.map((r) => r.className).sort()).toEqual(classNames);
+      await expect(demo.page.getByTestId('predict-model').textContent()).resolves.toContain('resnet18, 32×32, classes: cat, dog');
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);
     } finally {

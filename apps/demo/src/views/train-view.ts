@@ -5,7 +5,8 @@
  */
 import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
 import { browserImageDataset } from '@resnet-ts/data/browser';
-import { train } from '@resnet-ts/trainer';
+import { train, type CheckpointData } from '@resnet-ts/trainer';
+import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
 import { createModel, listModels } from '@resnet-ts/zoo';
 import type { Webcam } from '../media/webcam';
 import type { AppState } from '../state/app-state';
@@ -16,6 +17,18 @@ import { ClassEditor } from './class-editor';
 import { PauseGate } from './pause-gate';
 
 export const INPUT_SIZES = [32, 64, 96, 128, 160, 224];
+/** The one resumable run the demo keeps in IndexedDB (the trainer's checkpoint store). */
+const RUN_NAME = 'demo-run';
+
+/** Stored with each checkpoint (`TrainConfig.metadata`) so the run can be rebuilt after a reload. */
+interface DemoRunMetadata {
+  architecture: string;
+  inputSize: number;
+  source: 'synthetic' | 'own';
+  syntheticClasses?: number;
+  syntheticCount?: number;
+  augment: boolean;
+}
 const DEMO_MODELS = ['resnet18', 'resnet50'];
 
 export interface TrainViewDeps {
@@ -67,8 +80,10 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
   const batchSize = numberInput(16, 1, 256);
   const learningRate = numberInput(0.001, 0.00001, 1, 0.0001);
   const augment = h('input', { type: 'checkbox', id: 'augment' });
+  const keepCheckpoints = h('input', { type: 'checkbox', id: 'keep-checkpoints' });
 
   const trainButton = h('button', { type: 'button', class: 'primary' }, 'Train');
+  const resumeButton = h('button', { type: 'button' }, 'Resume the saved run');
   const pauseButton = h('button', { type: 'button', disabled: true }, 'Pause');
   const stopButton = h('button', { type: 'button', disabled: true }, 'Stop');
   const progress = h('p', { class: 'progress', 'data-testid': 'train-status', 'aria-live': 'polite' }, 'Not trained yet.');
@@ -100,8 +115,34 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     return browserImageDataset(images, classNames, { ...pipeline, training: true });
   };
 
-  const run = async () => {
+  /** Puts a saved run's settings back into the form, so the data and model are rebuilt the same. */
+  const applySavedRun = (checkpoint: CheckpointData) => {
+    const meta = checkpoint.config.metadata as Partial<DemoRunMetadata> | undefined;
+    if (!meta?.architecture || !meta.inputSize) throw new Error('The saved run was not made by this demo; train a new one.');
+    architecture.value = meta.architecture;
+    inputSize.value = String(meta.inputSize);
+    sourceSynthetic.checked = meta.source === 'synthetic';
+    sourceOwn.checked = meta.source === 'own';
+    if (meta.syntheticClasses) syntheticClasses.value = String(meta.syntheticClasses);
+    if (meta.syntheticCount) syntheticCount.value = String(meta.syntheticCount);
+    augment.checked = meta.augment ?? false;
+    if (checkpoint.config.epochs) epochs.value = String(checkpoint.config.epochs);
+    if (checkpoint.config.batchSize) batchSize.value = String(checkpoint.config.batchSize);
+    if (checkpoint.config.lr) learningRate.value = String(checkpoint.config.lr);
+    keepCheckpoints.checked = true;
+    continueTraining.checked = false;
+    showSource();
+  };
+
+  const run = async (resume: boolean) => {
     notices.clearError();
+    const store = keepCheckpoints.checked || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
+    let checkpoint: CheckpointData | undefined;
+    if (resume) {
+      checkpoint = (await store!.load('last')) ?? undefined;
+      if (!checkpoint) throw new Error('There is no saved run in this browser: tick "Save checkpoints" and train first.');
+      applySavedRun(checkpoint);
+    }
     const size = Number(inputSize.value);
     const arch = architecture.value;
     const settings = {
@@ -113,6 +154,13 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     await nextPaint();
     const dataset = buildDataset(size);
     const current = state.current;
+    const metadata: DemoRunMetadata = {
+      architecture: arch,
+      inputSize: size,
+      source: sourceSynthetic.checked ? 'synthetic' : 'own',
+      ...(sourceSynthetic.checked ? { syntheticClasses: Number(syntheticClasses.value), syntheticCount: Number(syntheticCount.value) } : {}),
+      augment: augment.checked,
+    };
     if (continueTraining.checked) {
       if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
       if (current.inputSize !== size || current.classNames.length !== dataset.classNames.length) {
@@ -155,6 +203,10 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
         epochs: settings.epochs,
         batchSize: settings.batchSize,
         lr: settings.learningRate,
+        metadata: { ...metadata },
+        // With a store the trainer writes the `last` checkpoint at each epoch end and when stopped.
+        ...(store ? { store } : {}),
+        ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         signal: abort.signal,
         callbacks: [
           {
@@ -179,9 +231,12 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       });
       const seconds = (performance.now() - startedAt) / 1000;
       const stopped = result.stopReason !== 'completed';
+      const last = result.history.at(-1);
       progress.textContent =
         `${stopped ? `Stopped (${result.stopReason})` : 'Done'}: ${result.step} steps in ${formatDuration(seconds)}` +
-        `, last epoch loss ${result.history.at(-1)?.loss.toFixed(3) ?? '—'}, accuracy ${((result.history.at(-1)?.accuracy ?? 0) * 100).toFixed(0)} %.`;
+        (last
+          ? `, last epoch loss ${last.loss.toFixed(3)}, accuracy ${(last.accuracy * 100).toFixed(0)} %, ${last.imagesPerSecond.toFixed(1)} images/s.`
+          : '.');
       progress.dataset.state = stopped ? 'stopped' : 'done';
       notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
     } finally {
@@ -189,14 +244,15 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     }
   };
 
-  trainButton.addEventListener('click', async () => {
+  const start = async (resume: boolean) => {
     trainButton.disabled = true;
+    resumeButton.disabled = true;
     pauseButton.disabled = false;
     stopButton.disabled = false;
     state.busy = true;
     delete progress.dataset.state;
     try {
-      await run();
+      await run(resume);
     } catch (error) {
       progress.textContent = 'Training failed.';
       progress.dataset.state = 'failed';
@@ -205,11 +261,14 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       state.busy = false;
       gate.resume();
       trainButton.disabled = false;
+      resumeButton.disabled = false;
       pauseButton.disabled = true;
       pauseButton.textContent = 'Pause';
       stopButton.disabled = true;
     }
-  });
+  };
+  trainButton.addEventListener('click', () => void start(false));
+  resumeButton.addEventListener('click', () => void start(true));
 
   return h(
     'div',
@@ -240,7 +299,8 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       h('legend', {}, 'Training'),
       h('div', { class: 'grid' }, field('Epochs', epochs), field('Batch size', batchSize), field('Learning rate', learningRate)),
       h('div', { class: 'check' }, augment, h('label', { for: 'augment' }, 'Augment training images (flip, crop, rotate, colour)')),
-      h('div', { class: 'row' }, trainButton, pauseButton, stopButton),
+      h('div', { class: 'check' }, keepCheckpoints, h('label', { for: 'keep-checkpoints' }, 'Save checkpoints in this browser, to resume after a reload')),
+      h('div', { class: 'row' }, trainButton, pauseButton, stopButton, resumeButton),
     ),
     progress,
     chart.element,
