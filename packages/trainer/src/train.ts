@@ -147,7 +147,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (early && config.earlyStopping && config.earlyStopping.restoreBest !== false && store) {
       const best = await store.load('best');
       if (best) {
-        bestWeights = decodeWeightsInModelOrder(model, best);
+        // The best weights are the validated ones: the EMA copy when EMA drives validation.
+        if (emaOptions?.evaluate && best.ema) {
+          const averaged = best.ema;
+          bestWeights = orderedWeights(model).map((w, i) => averaged[`${i}:${w.originalName}`].clone());
+        } else {
+          bestWeights = decodeWeightsInModelOrder(model, best);
+        }
         tf.dispose([...Object.values(best.optimizer.slots), ...Object.values(best.ema ?? {})]);
       }
     }
@@ -331,7 +337,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const earlyImproved = early.update(epoch, logs as unknown as Record<string, unknown>);
         if (earlyImproved && config.earlyStopping.restoreBest !== false) {
           tf.dispose(bestWeights ?? []);
-          bestWeights = orderedWeights(model).map((w) => tf.keep(w.read().clone()));
+          // Keep the weights that were validated: the averaged ones when EMA drives validation.
+          const capture = async () => orderedWeights(model).map((w) => tf.keep(w.read().clone()));
+          bestWeights = ema && emaOptions?.evaluate ? await ema.withAveragedWeights(capture) : await capture();
         }
         earlyStop = early.state.wait >= (config.earlyStopping.patience ?? 5);
       }
