@@ -185,7 +185,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
     }
   });
 
-  it('on webgpu: starts, reports it, and switches backend from the picker', async (context) => {
+  it('on webgpu: starts, reports it, predicts with a loaded model, and switches backend from the picker', async (context) => {
     if (WEBGPU_FULL) return context.skip();
     const browser = await launchChromium();
     try {
@@ -197,6 +197,13 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         return context.skip();
       }
       console.warn('\n*** webgpu starts here; its training run is SKIPPED (about 100 s per step on SwiftShader): DEMO_E2E_WEBGPU=full runs it ***\n');
+      // Inference does run here: a ResNet18 folder loaded from files predicts on webgpu.
+      await demo.loadFromFiles(await exportedFolderFiles(['cat', 'dog']));
+      await demo.expectLoadedFromFiles();
+      const started = performance.now();
+      const ranked = await demo.predict(await demo.generateImage(40, 'square'));
+      console.log(`[demo e2e] webgpu: first prediction (shader compilation included) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      expect(ranked.map((r) => r.className).sort()).toEqual(['cat', 'dog']);
       await demo.page.getByLabel('Backend', { exact: true }).selectOption('wasm');
       await demo.page.getByTestId('backend-status').filter({ hasText: /^wasm · SIMD on · \d+ threads?/ }).waitFor({ timeout: 30_000 });
       await demo.page.screenshot({ path: join(outputDir, 'webgpu-switch.png'), fullPage: true });

@@ -94,7 +94,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
 
   pauseButton.addEventListener('click', () => {
     gate.toggle();
-    pauseButton.textContent = gate.paused ? 'Resume' : 'Pause';
+    pauseButton.textContent = gate.paused ? 'Continue' : 'Pause';
     pauseButton.setAttribute('aria-pressed', String(gate.paused));
     if (gate.paused) progress.textContent = `${progress.textContent} — paused`;
   });
