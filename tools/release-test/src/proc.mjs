@@ -44,16 +44,41 @@ export function run(command, args, { cwd, env = {}, timeoutMs = 300_000 } = {}) 
   });
 }
 
-/** Stops every child (and its process group) still running. */
-export function killAll() {
-  for (const child of running) killGroup(child);
+/**
+ * Runs a command on this terminal (npm may prompt for a one-time password), tracked like `run`.
+ */
+export function runInteractive(command, args, { cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: 'inherit' });
+    running.add(child);
+    child.on('error', (error) => {
+      running.delete(child);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      if (code === 0) resolve();
+      else reject(new Error(`${[command, ...args].join(' ')} in ${cwd} exited with ${code ?? signal}`));
+    });
+  });
+}
+
+/**
+ * Stops every child (and its process group) still running; resolves once they have exited (or
+ * after `graceMs`), so their folders can be removed.
+ */
+export function killAll(graceMs = 5_000) {
+  const children = [...running];
+  const exited = children.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('close', resolve))));
+  for (const child of children) killGroup(child);
+  return Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
 }
 
 function killGroup(child) {
   try {
     process.kill(-child.pid, 'SIGKILL');
   } catch {
-    child.kill('SIGKILL');
+    child.kill('SIGKILL'); // not a group leader (runInteractive shares this terminal's group)
   }
 }
 

@@ -30,10 +30,15 @@ export async function releaseTest({ root, keep = false, skipBuild = false, concu
   const phase = (name) => log(`\n::: release-test: ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   const work = await mkdtemp(join(tmpdir(), 'resnet-release-test-'));
   let registry;
-  const stop = async () => {
-    killAll();
-    await registry?.close();
-    if (!keep) await rm(work, { recursive: true, force: true });
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      await killAll();
+      await registry?.close();
+      // npm may still be finishing writes when it is killed: retry ENOTEMPTY/EBUSY a few times.
+      if (!keep) await rm(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    })();
+    return stopping;
   };
   const onSignal = (signal) => {
     stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

@@ -4,13 +4,12 @@
 // export condition, and `changeset publish` runs on the staged copy, so the repository is never
 // rewritten; git tags (`@resnet-ts/zoo@0.2.0`) are then created in the repository by
 // `changeset tag`. Registry and credentials are the user's usual npm configuration.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { killAll } from './proc.mjs';
+import { killAll, runInteractive } from './proc.mjs';
 import { stageWorkspace } from './stage.mjs';
 import { publicPackages } from './workspace.mjs';
 
@@ -18,26 +17,24 @@ const { values } = parseArgs({ options: { root: { type: 'string', default: resol
 const root = resolve(values.root);
 const changeset = join(root, 'node_modules', '.bin', 'changeset');
 const stage = await mkdtemp(join(tmpdir(), 'resnet-release-'));
-process.once('SIGINT', () => killAll());
-process.once('SIGTERM', () => killAll());
+const onSignal = (signal) => {
+  killAll()
+    .then(() => rm(stage, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }))
+    .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
 
 try {
   const packages = await publicPackages(root);
   await stageWorkspace({ root, packages, outDir: stage });
   // Interactive: npm may ask for a one-time password, so the child shares this terminal.
-  await runInherited(changeset, ['publish', '--no-git-tag'], stage);
-  await runInherited(changeset, ['tag'], root);
+  await runInteractive(changeset, ['publish', '--no-git-tag'], { cwd: stage });
+  await runInteractive(changeset, ['tag'], { cwd: root });
 } catch (error) {
   console.error(`release FAILED: ${error.message}`);
   process.exitCode = 1;
 } finally {
-  await rm(stage, { recursive: true, force: true });
+  await rm(stage, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 }
 
-function runInherited(command, args, cwd) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
-  });
-}
