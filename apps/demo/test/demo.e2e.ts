@@ -201,11 +201,17 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       await demo.loadFromFiles(await exportedFolderFiles(['cat', 'dog']));
       await demo.expectLoadedFromFiles();
       const started = performance.now();
-      const ranked = await demo.predict(await demo.generateImage(40, 'square'));
+      const square = await demo.generateImage(40, 'square');
+      const ranked = await demo.predict(square);
       console.log(`[demo e2e] webgpu: first prediction (shader compilation included) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       expect(ranked.map((r) => r.className).sort()).toEqual(['cat', 'dog']);
       await demo.page.getByLabel('Backend', { exact: true }).selectOption('wasm');
       await demo.page.getByTestId('backend-status').filter({ hasText: /^wasm · SIMD on · \d+ threads?/ }).waitFor({ timeout: 30_000 });
+      // The loaded model keeps working after the switch, and both backends agree.
+      const onWasm = await demo.predict(square);
+      console.log(`[demo e2e] webgpu ${JSON.stringify(ranked)} / wasm ${JSON.stringify(onWasm)}`);
+      // Near-even scores (an untrained model) may swap order: compare per class.
+      for (const r of onWasm) expect(r.probability).toBeCloseTo(ranked.find((w) => w.className === r.className)!.probability, 3);
       await demo.page.screenshot({ path: join(outputDir, 'webgpu-switch.png'), fullPage: true });
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);

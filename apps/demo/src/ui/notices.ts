@@ -34,5 +34,9 @@ export class Notices {
 /** Turns anything thrown into a sentence a person can act on. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
+  // tfjs's wasm loader rejects with a plain `{ message }` object.
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
   return String(error);
 }

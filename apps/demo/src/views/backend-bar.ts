@@ -2,7 +2,8 @@
  * The header's backend control: shows the active backend with its details (SIMD, threads, GPU)
  * and switches backend on request. Switching is refused while training runs.
  */
-import { activateBackend, BACKEND_ORDER, describeBackend, isBackendName } from '../backend/backends';
+import { BACKEND_ORDER, describeBackend, isBackendName } from '../backend/backends';
+import { switchBackend } from '../backend/switch-backend';
 import type { AppState } from '../state/app-state';
 import { field, h, select } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
@@ -26,7 +27,7 @@ export async function createBackendBar(state: AppState, notices: Notices): Promi
       return show();
     }
     try {
-      if (!(await activateBackend(wanted))) notices.error(`The ${wanted} backend could not start in this browser; staying on the current one.`);
+      if (!(await switchBackend(wanted, state.current?.model))) notices.error(`The ${wanted} backend could not start in this browser; staying on the current one.`);
       else notices.info(`Now running on ${wanted}.`);
     } catch (error) {
       notices.error(describeError(error));
