@@ -53,6 +53,7 @@ export interface TrainingState {
 /** A checkpoint as the trainer hands it to a store. Tensors are owned by the trainer. */
 export interface CheckpointData {
   model: tf.io.ModelArtifacts;
+  /** Empty slots in `best` checkpoints: only `last` is resumed from. */
   optimizer: OptimizerState;
   /** EMA shadow weights, when EMA is on. */
   ema?: tf.NamedTensorMap;

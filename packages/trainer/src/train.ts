@@ -184,7 +184,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     state.schedule = schedule.state();
     state.best = { ...bestMonitor.state };
     state.earlyStopping = early ? { ...early.state } : null;
-    const opt = optimizer.getState();
+    // Only `last` is resumed from; `best` holds weights (and EMA), not the optimizer's moments.
+    const opt = tag === 'last' ? optimizer.getState() : { type: config.optimizer.type, iterations: optimizer.step, slots: {} };
     const emaWeights = ema?.getWeights();
     try {
       await store.save(tag, {
