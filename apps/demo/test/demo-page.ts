@@ -33,7 +33,11 @@ export interface TrainSettings {
 export class DemoPage {
   readonly consoleErrors: string[] = [];
 
-  constructor(readonly page: Page) {
+  /** How long one training run may take; SwiftShader WebGPU needs far more than the default. */
+  constructor(
+    readonly page: Page,
+    private readonly trainTimeoutMs = 200_000,
+  ) {
     page.on('console', (message) => {
       if (message.type() === 'error') this.consoleErrors.push(message.text());
     });
@@ -118,7 +122,7 @@ export class DemoPage {
    * that thread, hence the long timeouts.
    */
   async clickTrain(name = 'Train'): Promise<void> {
-    await this.page.getByRole('button', { name, exact: true }).click({ timeout: 200_000 });
+    await this.page.getByRole('button', { name, exact: true }).click({ timeout: this.trainTimeoutMs });
   }
 
   /** Waits for the chart to show at least `count` steps. */
@@ -126,7 +130,7 @@ export class DemoPage {
     await this.page.waitForFunction(
       (n) => Number(document.querySelector<HTMLElement>('[data-testid="chart"]')?.dataset.points ?? 0) >= n,
       count,
-      { timeout: 200_000, polling: 100 },
+      { timeout: this.trainTimeoutMs, polling: 100 },
     );
   }
 
@@ -137,7 +141,7 @@ export class DemoPage {
     await page.waitForFunction(
       () => ['done', 'stopped', 'failed'].includes(document.querySelector<HTMLElement>('[data-testid="train-status"]')?.dataset.state ?? ''),
       undefined,
-      { timeout: 200_000, polling: 250 },
+      { timeout: this.trainTimeoutMs, polling: 250 },
     );
     if ((await status.getAttribute('data-state')) !== expected) {
       throw new Error(`Training did not end ${expected}: ${await status.textContent()} / ${await page.getByTestId('error').textContent()}`);

@@ -61,11 +61,16 @@ const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputDir = join(appDir, 'test-output');
 
 /**
- * WebGPU starts under SwiftShader, but a ResNet18 training step there takes about 100 s (measured
- * on 2 cores), so by default its run only checks startup and switching backend; set
- * DEMO_E2E_WEBGPU=full to run the whole scenario on it too (about 10 minutes).
+ * WebGPU starts under SwiftShader and runs inference, so by default its test checks startup,
+ * prediction with a loaded ResNet18 and switching backend. DEMO_E2E_WEBGPU=full runs the training
+ * scenario on it too. That currently FAILS: the trainer reads each step's loss with `dataSync()`,
+ * and tfjs-backend-webgpu 4.22's sync read returns zeros for such tensors here (a probe:
+ * `tf.concat([tf.reshape(tf.sum(tf.ones([8, 8])), [1]), tf.ones([2])]).dataSync()` gives [0, 0, 0]),
+ * after which the GPU device is unusable. Before that trainer change a step took about 100 s.
  */
 const WEBGPU_FULL = process.env.DEMO_E2E_WEBGPU === 'full';
+/** Time allowed for the webgpu training run (about 100 s a step on SwiftShader). */
+const WEBGPU_STEP_BUDGET_MS = 900_000;
 
 const TINY = { architecture: 'resnet18', inputSize: 32, classes: 3, images: 24, epochs: 1, batchSize: 8 };
 const STEPS = Math.ceil(TINY.images / TINY.batchSize) * TINY.epochs;
@@ -196,7 +201,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         console.warn(`\n*** SKIPPING webgpu: it did not start in this Chromium (landed on ${active.name}) ***\n`);
         return context.skip();
       }
-      console.warn('\n*** webgpu starts here; its training run is SKIPPED (about 100 s per step on SwiftShader): DEMO_E2E_WEBGPU=full runs it ***\n');
+      console.warn('\n*** webgpu starts here; its training run is SKIPPED (see WEBGPU_FULL): DEMO_E2E_WEBGPU=full runs it ***\n');
       // Inference does run here: a ResNet18 folder loaded from files predicts on webgpu.
       await demo.loadFromFiles(await exportedFolderFiles(['cat', 'dog']));
       await demo.expectLoadedFromFiles();
@@ -226,7 +231,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       let page: Page | undefined;
       try {
         page = await browser.context.newPage();
-        const demo = new DemoPage(page);
+        const demo = new DemoPage(page, backend === 'webgpu' ? WEBGPU_STEP_BUDGET_MS : undefined);
         await demo.open(`${server.url}?backend=${backend}`);
 
         const active = await demo.backend();
@@ -287,6 +292,6 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       } finally {
         await browser.close();
       }
-    });
+    }, backend === 'webgpu' ? 2 * WEBGPU_STEP_BUDGET_MS : undefined);
   }
 });
