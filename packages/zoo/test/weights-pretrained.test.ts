@@ -59,6 +59,15 @@ describe('createPretrainedModel and loadModelWeights', () => {
   });
 
   it("explains that 'imagenet' weights must be passed as a local file", async () => {
-    await expect(createPretrainedModel('resnet50', { weights: 'imagenet' })).rejects.toThrow(/cannot be downloaded .* pass its local path/);
+    await expect(createPretrainedModel('resnet50', { weights: 'imagenet' })).rejects.toThrow(/downloads nothing .* pass a local file/);
+  });
+});
+
+describe("createModel's weights option", () => {
+  it('points to createPretrainedModel for a file, and asks for a local file for imagenet', () => {
+    expect(() => createModel('resnet18', { weights: 'model.h5' })).toThrow(
+      'resnet18: weights "model.h5" are not yet supported by createModel, which builds synchronously; load them with await createPretrainedModel("resnet18"',
+    );
+    expect(() => createModel('resnet50', { weights: 'imagenet' })).toThrow(/downloads nothing from Keras's servers.*pass a local file/);
   });
 });

@@ -1,11 +1,12 @@
+import { asyncWeightsError, imagenetWeightsError } from '../weights/weights-errors';
+
 /**
- * The one place that decides which `weights` values the builders accept. Loading pretrained
- * weights is wired by the weights module; until then anything but null is refused.
+ * The one place that decides which `weights` values the builders accept. Building is synchronous
+ * and loading is not, so weights load through `createPretrainedModel` (src/weights); 'imagenet'
+ * cannot be downloaded here and gets an error saying to pass a local file.
  */
 export function assertWeightsSupported(weights: string | null, modelName: string): void {
   if (weights === null) return;
-  throw new Error(
-    `${modelName}: weights ${JSON.stringify(weights)} are not yet supported; ` +
-      'build with weights: null (random initialisation) and load weights separately',
-  );
+  if (weights === 'imagenet') throw imagenetWeightsError(modelName);
+  throw asyncWeightsError(modelName, weights);
 }
