@@ -39,9 +39,9 @@ export function weightKey(weight: tf.LayerVariable): string {
 /**
  * One optimizer step: forward with `training: true` (BatchNorm uses batch statistics and updates
  * its moving averages), loss, gradients of the trainable weights, global-norm clipping, update.
- * A non-finite loss leaves the weights untouched.
+ * A non-finite loss leaves the weights untouched. The batch's tensors stay owned by the caller.
  */
-export function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Batch, options: StepOptions): StepResult {
+export async function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Batch, options: StepOptions): Promise<StepResult> {
   const weights = model.trainableWeights;
   const variables = weights.map((w) => w.read() as tf.Variable);
   let stats: tf.Tensor1D | undefined;
@@ -58,7 +58,8 @@ export function trainStep(model: tf.LayersModel, optimizer: Optimizer, batch: Ba
   try {
     const normT = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
     const summary = tf.tidy(() => tf.concat([tf.reshape(value, [1]), stats!, tf.reshape(normT, [1])]));
-    const [loss, correct, topKCorrect, gradNorm] = summary.dataSync();
+    // Async read: dataSync is unsupported or blocking on GPU backends (webgpu, webgl).
+    const [loss, correct, topKCorrect, gradNorm] = await summary.data();
     tf.dispose([normT, summary]);
     const result = { loss, correct, topKCorrect, gradNorm, count: batch.xs.shape[0] };
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { ...result, finite: false };

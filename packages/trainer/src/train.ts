@@ -256,7 +256,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const t0 = performance.now();
           let result;
           try {
-            result = trainStep(model, optimizer, batch, {
+            result = await trainStep(model, optimizer, batch, {
               lr,
               weightDecay: config.weightDecay,
               labelSmoothing: config.labelSmoothing,
