@@ -22,8 +22,9 @@ export interface ResNetOptions {
   /** Model name. Default: the variant's name (`resnet50`, `resnet50v2`, ...). */
   name?: string;
   /**
-   * Pretrained weights to load: null (default) for random initialisation. Any other value is not
-   * supported yet (see `check-weights.ts`).
+   * Pretrained weights: null (default) for random initialisation. Building is synchronous and
+   * loading is not, so a path or URL goes to `await createPretrainedModel(name, { weights })`;
+   * `createModel` rejects it with an error saying so (see `check-weights.ts`).
    */
   weights?: string | null;
 }
