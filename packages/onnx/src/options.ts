@@ -1,3 +1,5 @@
+import { version } from '../package.json';
+
 /** Tensor layout of the exported model's image input (and of any rank-4 output). */
 export type OnnxInputLayout = 'nhwc' | 'nchw';
 
@@ -31,7 +33,8 @@ export interface OnnxExportOptions {
 export type ResolvedOnnxExportOptions = Required<Omit<OnnxExportOptions, 'graphName' | 'metadata'>> &
   Pick<OnnxExportOptions, 'graphName' | 'metadata'>;
 
-export const ONNX_PACKAGE_VERSION = '0.1.0';
+/** Written as the file's producer_version; bundled from package.json at build time so it never drifts. */
+export const ONNX_PACKAGE_VERSION: string = version;
 
 export const defaultOnnxExportOptions = {
   layout: 'nhwc',
