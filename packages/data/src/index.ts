@@ -22,6 +22,9 @@ export {
   syntheticShapes,
   syntheticShapesSplits,
   drawShapeExample,
+  SYNTHETIC_DIFFICULTIES,
+  type ShapeDrawingOptions,
+  type SyntheticDifficulty,
   type SyntheticShapesOptions,
   type SyntheticShapesSplitOptions,
 } from './core/synthetic';

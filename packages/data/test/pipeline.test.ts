@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PipelineDataset, arrayDataset, arraySplits, syntheticShapes, syntheticShapesSplits, type Batch, type ExampleSource, type ImageDataset } from '../src/index';
+import { PipelineDataset, arrayDataset, arraySplits, syntheticShapes, syntheticShapesSplits, SYNTHETIC_DIFFICULTIES, type Batch, type SyntheticDifficulty, type ExampleSource, type ImageDataset } from '../src/index';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -46,6 +46,34 @@ describe('synthetic shapes', () => {
     }
     const flat = means.flat();
     expect(Math.max(...flat) - Math.min(...flat)).toBeLessThan(0.1);
+  });
+
+  it('is not solvable from mean colour alone at every difficulty', async () => {
+    for (const difficulty of SYNTHETIC_DIFFICULTIES) {
+      const means = Array.from({ length: 6 }, () => [0, 0, 0]);
+      for await (const { xs, ys } of syntheticShapes({ difficulty, count: 600, imageSize: 16, seed: 4 }).batches({ batchSize: 100, augment: false })) {
+        const pixelMeans = tf.tidy(() => xs.mean([1, 2]).arraySync() as number[][]);
+        const labels = tf.tidy(() => ys.argMax(1).arraySync() as number[]);
+        labels.forEach((label, i) => pixelMeans[i].forEach((v, ch) => (means[label][ch] += v / 100)));
+        tf.dispose([xs, ys]);
+      }
+      const flat = means.flat();
+      expect({ difficulty, spread: Math.max(...flat) - Math.min(...flat) < 0.1 }).toEqual({ difficulty, spread: true });
+    }
+  });
+
+  it('draws harder difficulties with more clutter, and rejects unknown ones', async () => {
+    // Mean absolute difference between horizontal neighbours: noise, stripes and lines raise it.
+    const roughness = async (difficulty: SyntheticDifficulty) => {
+      const [{ xs }] = await collect(syntheticShapes({ difficulty, count: 60, imageSize: 32, seed: 6, training: false }), { batchSize: 60 });
+      let sum = 0;
+      for (let i = 3; i < xs.length; i++) if (i % (32 * 3) >= 3) sum += Math.abs(xs[i] - xs[i - 3]);
+      return sum / xs.length;
+    };
+    const [easy, normal, hard] = [await roughness('easy'), await roughness('normal'), await roughness('hard')];
+    expect(easy).toBeLessThan(normal);
+    expect(normal).toBeLessThan(hard);
+    expect(() => syntheticShapes({ difficulty: 'extreme' as SyntheticDifficulty })).toThrow(/difficulty must be one of easy, normal, hard/);
   });
 
   it('splits into disjoint example ranges', async () => {

@@ -4,14 +4,47 @@ import { Rng, RngPurpose } from './rng';
 import { SHAPE_NAMES, insideShape, type ShapeName } from './shapes';
 import type { DatasetSplits, RgbImage } from './types';
 
+/**
+ * How hard the synthetic images are. Every level varies shape colour, size, position and rotation.
+ * - `easy`: solid or gradient backgrounds, larger shapes, no distractor lines, light noise (std <= 6).
+ *   A ResNet learns it from scratch in a few hundred steps: the default, so short demo runs learn.
+ * - `normal`: solid, gradient or soft-striped backgrounds, up to one distractor line, noise std <= 10.
+ * - `hard`: as `normal` with up to two distractor lines, smaller shapes and noise std <= 16.
+ */
+export type SyntheticDifficulty = 'easy' | 'normal' | 'hard';
+
+export const SYNTHETIC_DIFFICULTIES: readonly SyntheticDifficulty[] = ['easy', 'normal', 'hard'];
+
+/** What each difficulty draws (see {@link SyntheticDifficulty}). */
+interface DifficultyParams {
+  /** Background styles drawn from: 0 solid, 1 gradient, 2 stripes. */
+  styles: number;
+  /** Maximum number of distractor lines. */
+  maxLines: number;
+  /** Shape radius range, as a fraction of the image's shorter side. */
+  radius: [number, number];
+  /** Default maximum noise std (0..255 scale). */
+  noise: number;
+  /** Largest rotation away from upright, radians (pi: any angle). */
+  rotation: number;
+}
+
+const DIFFICULTY: Record<SyntheticDifficulty, DifficultyParams> = {
+  easy: { styles: 2, maxLines: 0, radius: [0.3, 0.42], noise: 4, rotation: Math.PI / 8 },
+  normal: { styles: 3, maxLines: 1, radius: [0.24, 0.42], noise: 10, rotation: Math.PI },
+  hard: { styles: 3, maxLines: 2, radius: [0.2, 0.42], noise: 16, rotation: Math.PI },
+};
+
 export interface SyntheticShapesOptions extends PipelineOptions {
+  /** How cluttered the images are (see {@link SyntheticDifficulty}). Default `easy`. */
+  difficulty?: SyntheticDifficulty;
   /** Number of classes, 2..10: the first N of circle, square, triangle, star, cross, ring, hexagon, crescent, heart, ellipse. Default 6. */
   classes?: number;
   /** Number of examples. Default 1200. */
   count?: number;
   /** Output size (also the size drawn at). Default 64. */
   imageSize?: number | [number, number];
-  /** Standard deviation of the Gaussian pixel noise, 0..255 scale, drawn per image in [0, noise]. Default 16. */
+  /** Standard deviation of the Gaussian pixel noise, 0..255 scale, drawn per image in [0, noise]. Default by difficulty: 6 easy, 10 normal, 16 hard. */
   noise?: number;
   /** Index of the first example: datasets with the same seed and disjoint ranges share no image. Default 0. */
   firstIndex?: number;
@@ -35,13 +68,16 @@ export function syntheticShapes(options: SyntheticShapesOptions = {}): PipelineD
   const [height, width] = resolveImageSize(options.imageSize, 64);
   const seed = options.seed ?? 0;
   const firstIndex = options.firstIndex ?? 0;
-  const noise = options.noise ?? 16;
+  const difficulty = options.difficulty ?? 'easy';
+  const params = DIFFICULTY[difficulty];
+  if (!params) throw new Error(`syntheticShapes: difficulty must be one of ${SYNTHETIC_DIFFICULTIES.join(', ')}, got ${String(difficulty)}`);
+  const drawing: ShapeDrawingOptions = { difficulty, ...(options.noise !== undefined ? { noise: options.noise } : {}) };
   const shapes = SHAPE_NAMES.slice(0, classes);
   const source: ExampleSource = {
     size: count,
     label: (i) => (firstIndex + i) % classes,
     describe: (i) => `syntheticShapes(seed ${seed})[${firstIndex + i}]`,
-    load: async (i) => drawShapeExample(shapes[(firstIndex + i) % classes], width, height, noise, Rng.at(seed, RngPurpose.synth, firstIndex + i)),
+    load: async (i) => drawShapeExample(shapes[(firstIndex + i) % classes], width, height, drawing, Rng.at(seed, RngPurpose.synth, firstIndex + i)),
   };
   return new PipelineDataset(source, shapes, { ...options, imageSize: [height, width], training: options.training ?? true, defaultImageSize: 64 });
 }
@@ -76,12 +112,19 @@ function luminance([r, g, b]: Rgb): number {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
+/** How one example is drawn: a difficulty and an optional override of its maximum noise std. */
+export interface ShapeDrawingOptions {
+  difficulty: SyntheticDifficulty;
+  noise?: number;
+}
+
 /** Draws one example. Exported for tests and for previews in the demo. */
-export function drawShapeExample(shape: ShapeName, width: number, height: number, noise: number, rng: Rng): RgbImage {
+export function drawShapeExample(shape: ShapeName, width: number, height: number, drawing: ShapeDrawingOptions, rng: Rng): RgbImage {
+  const params = { ...DIFFICULTY[drawing.difficulty], ...(drawing.noise !== undefined ? { noise: drawing.noise } : {}) };
   const data = new Uint8Array(width * height * 3);
   const background = randomColor(rng);
   const background2 = randomColor(rng);
-  const style = rng.int(3); // 0 solid, 1 gradient, 2 stripes
+  const style = rng.int(params.styles); // 0 solid, 1 gradient, 2 stripes
   const angle = rng.uniform(0, Math.PI);
   const stripePeriod = rng.uniform(0.08, 0.25) * Math.min(width, height);
   const gx = Math.cos(angle);
@@ -103,13 +146,14 @@ export function drawShapeExample(shape: ShapeName, width: number, height: number
   for (let attempt = 0; attempt < 20 && Math.abs(luminance(color) - backgroundLuma) < 60; attempt++) color = randomColor(rng);
 
   const size = Math.min(width, height);
-  const radius = rng.uniform(0.2, 0.42) * size;
+  const radius = rng.uniform(params.radius[0], params.radius[1]) * size;
   const cx = rng.uniform(radius * 0.8, width - radius * 0.8);
   const cy = rng.uniform(radius * 0.8, height - radius * 0.8);
-  const theta = rng.uniform(0, 2 * Math.PI);
-  drawDistractors(data, width, height, rng);
+  // Hard and normal draw any angle (as uniform(0, 2 pi), so hard images stay as they were).
+  const theta = params.rotation >= Math.PI ? rng.uniform(0, 2 * Math.PI) : rng.uniform(-params.rotation, params.rotation);
+  drawDistractors(data, width, height, params.maxLines, rng);
   fillShape(data, width, height, shape, cx, cy, radius, theta, color);
-  addNoise(data, rng.uniform(0, noise), rng);
+  addNoise(data, rng.uniform(0, params.noise), rng);
   return { data, width, height };
 }
 
@@ -138,9 +182,9 @@ function fillShape(data: Uint8Array, width: number, height: number, shape: Shape
   }
 }
 
-/** Zero to two thin random line segments, so that "any edge" is not a shortcut to the class. */
-function drawDistractors(data: Uint8Array, width: number, height: number, rng: Rng): void {
-  const lines = rng.int(3);
+/** Zero to `maxLines` thin random line segments, so that "any edge" is not a shortcut to the class. */
+function drawDistractors(data: Uint8Array, width: number, height: number, maxLines: number, rng: Rng): void {
+  const lines = rng.int(maxLines + 1);
   for (let l = 0; l < lines; l++) {
     const color = randomColor(rng);
     const xa = rng.uniform(0, width);
