@@ -1,4 +1,4 @@
-import { syntheticShapesSplits, type AugmentationOptions, type NormalizationPreset } from '@resnet-ts/data';
+import { syntheticShapesSplits, type AugmentationOptions, type NormalizationPreset, type SyntheticDifficulty } from '@resnet-ts/data';
 import { csvManifest, hdf5Dataset, imageFolder } from '@resnet-ts/data/node';
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
@@ -28,8 +28,8 @@ export interface DataSourceSpec {
   valFraction?: number;
   /** Fix the class list (and label indices) of file sources, e.g. to a trained model's classes. */
   classNames?: readonly string[];
-  /** Synthetic shapes only. */
-  synthetic?: { classes?: number; trainCount?: number; valCount?: number };
+  /** Synthetic shapes only. `difficulty` defaults to `syntheticShapes`'s default (`easy`). */
+  synthetic?: { classes?: number; trainCount?: number; valCount?: number; difficulty?: SyntheticDifficulty };
 }
 
 export interface OpenedData {
@@ -65,6 +65,7 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
       classes: spec.synthetic?.classes ?? 6,
       trainCount: spec.synthetic?.trainCount ?? 1000,
       valCount: spec.synthetic?.valCount ?? 200,
+      ...(spec.synthetic?.difficulty !== undefined ? { difficulty: spec.synthetic.difficulty } : {}),
     });
     return {
       train,
