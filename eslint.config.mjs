@@ -3,6 +3,32 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const depConstraints = [
+  { sourceTag: 'layer:kernels', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'layer:blocks', onlyDependOnLibsWithTags: ['layer:kernels'] },
+  { sourceTag: 'layer:zoo', onlyDependOnLibsWithTags: ['layer:blocks', 'layer:kernels'] },
+  { sourceTag: 'layer:data', onlyDependOnLibsWithTags: ['layer:kernels'] },
+  { sourceTag: 'layer:onnx', onlyDependOnLibsWithTags: ['layer:zoo', 'layer:blocks', 'layer:kernels'] },
+  {
+    sourceTag: 'layer:trainer',
+    onlyDependOnLibsWithTags: ['layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels'],
+  },
+  {
+    sourceTag: 'layer:app',
+    onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
+  },
+  {
+    sourceTag: 'layer:tools',
+    onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
+  },
+];
+
+/** The layering rule; tests may also import the root test-support helpers by path. */
+const moduleBoundaries = (allow) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow, depConstraints },
+];
+
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/test-output/**', '**/*.wasm', '**/generated/**'] },
   ...tseslint.configs.recommended,
@@ -14,35 +40,13 @@ export default [
   },
   {
     // Build configs import the shared root presets by path; the layering applies to source and tests.
-    files: ['**/src/**/*.ts', '**/test/**/*.ts', 'tools/**/*.mjs', 'tools/**/*.ts'],
+    files: ['**/src/**/*.ts', 'tools/**/*.mjs', 'tools/**/*.ts'],
     plugins: { '@nx': nx },
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'layer:kernels', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'layer:blocks', onlyDependOnLibsWithTags: ['layer:kernels'] },
-            { sourceTag: 'layer:zoo', onlyDependOnLibsWithTags: ['layer:blocks', 'layer:kernels'] },
-            { sourceTag: 'layer:data', onlyDependOnLibsWithTags: ['layer:kernels'] },
-            { sourceTag: 'layer:onnx', onlyDependOnLibsWithTags: ['layer:zoo', 'layer:blocks', 'layer:kernels'] },
-            {
-              sourceTag: 'layer:trainer',
-              onlyDependOnLibsWithTags: ['layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels'],
-            },
-            {
-              sourceTag: 'layer:app',
-              onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
-            },
-            {
-              sourceTag: 'layer:tools',
-              onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
-            },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries([]) },
+  },
+  {
+    files: ['**/test/**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['../../../test-support/*']) },
   },
 ];

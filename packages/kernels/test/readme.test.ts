@@ -1,29 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { expect, it, vi } from 'vitest';
-
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The first ```ts block of the README: the usage example users copy. */
-function readmeUsage(): string {
-  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-  const block = /```ts\n([\s\S]*?)```/.exec(readme);
-  if (!block) throw new Error(`${packageDir}/README.md has no \`\`\`ts usage block`);
-  return block[1];
-}
+import { expect, it } from 'vitest';
+import { runReadmeUsage } from '../../../test-support/readme-usage';
 
 it('runs the README usage example as written: a conv gradient on the threaded wasm backend', async () => {
-  const file = join(packageDir, 'test-output', 'readme-usage.ts');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, readmeUsage());
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  try {
-    await import(pathToFileURL(file).href);
-    expect(log).toHaveBeenCalledWith('wasm', 2, true, [3, 3, 3, 4]);
-    expect(tf.memory().numTensors).toBe(0);
-  } finally {
-    log.mockRestore();
-  }
+  const logged = await runReadmeUsage(import.meta.url);
+  expect(logged).toContainEqual(['wasm', 2, true, [3, 3, 3, 4]]);
+  expect(tf.memory().numTensors).toBe(0);
 });
