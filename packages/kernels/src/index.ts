@@ -3,3 +3,10 @@ export {
   trainingKernelNames,
   wasmTrainingKernelsRegistered,
 } from './register-wasm-training-kernels';
+export {
+  FUSED_ADAM,
+  fusedAdamAvailable,
+  fusedAdamUpdate,
+  type FusedAdamAttrs,
+  type FusedAdamResult,
+} from './optimizers/fused-adam';

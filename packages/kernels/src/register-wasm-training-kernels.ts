@@ -1,29 +1,43 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNormGradConfig } from './gradients/fused-batch-norm-grad';
+import { meanGradConfig } from './gradients/mean-grad';
 import { batchMatMulConfig } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
+import { castConfig, identityConfig } from './kernels/identity-alias';
 import { meanConfig, sumConfig } from './kernels/leading-axes-reduce';
+import { maxPoolGradConfig } from './kernels/max-pool-grad';
+import { tileConfig } from './kernels/tile';
 import { WASM } from './wasm/stock-kernels';
 
 let registered = false;
 
 function kernelConfigs(): tf.KernelConfig[] {
   // Factories capture the stock kernel they wrap before it is unregistered.
-  return [conv2DBackpropFilterConfig, conv2DBackpropInputConfig(), batchMatMulConfig(), sumConfig(), meanConfig()];
+  return [
+    conv2DBackpropFilterConfig,
+    conv2DBackpropInputConfig(),
+    batchMatMulConfig(),
+    sumConfig(),
+    meanConfig(),
+    maxPoolGradConfig(),
+    identityConfig(),
+    castConfig(),
+    tileConfig(),
+  ];
 }
 
 function gradientConfigs(): tf.GradConfig[] {
   const original = tf.getGradient(tf.FusedBatchNorm);
   if (original == null) throw new Error('@resnet-ts/kernels: tfjs-core registers no FusedBatchNorm gradient.');
-  return [fusedBatchNormGradConfig(original)];
+  return [fusedBatchNormGradConfig(original), meanGradConfig()];
 }
 
 /** Kernels (on the wasm backend) and gradients (on every backend) this package provides. */
 export function trainingKernelNames(): { kernels: string[]; gradients: string[] } {
   return {
-    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean],
-    gradients: [tf.FusedBatchNorm],
+    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean, tf.MaxPoolGrad, tf.Identity, tf.Cast, tf.Tile],
+    gradients: [tf.FusedBatchNorm, tf.Mean],
   };
 }
 
@@ -37,8 +51,8 @@ export function wasmTrainingKernelsRegistered(): boolean {
  * step spends its time in with fast ones (see {@link trainingKernelNames}). Idempotent; call it
  * before or after the wasm backend is initialized.
  *
- * The FusedBatchNorm gradient it installs is backend-neutral (same math, no Tile) and applies to
- * every backend.
+ * The FusedBatchNorm and Mean gradients it installs are backend-neutral (same math, fewer
+ * full-size passes) and apply to every backend.
  */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamAvailable, fusedAdamUpdate } from '@resnet-ts/kernels';
 
 /** Which update rule to use. Hyper-parameters follow Keras's defaults. */
 export type OptimizerSpec =
@@ -50,12 +51,39 @@ export class Optimizer {
   apply(params: readonly ParamUpdate[], lr: number, weightDecay = 0): void {
     this.iterations += 1;
     const t = this.iterations;
+    if (this.spec.type === 'adam' && fusedAdamAvailable()) {
+      this.applyFusedAdam(params, lr, weightDecay, t);
+      return;
+    }
     tf.tidy(() => {
       for (const p of params) {
         let value: tf.Tensor = p.variable;
         if (weightDecay > 0 && p.decay) value = tf.sub(value, tf.mul(value, lr * weightDecay));
         value = tf.add(value, this.delta(p, lr, t));
         p.variable.assign(value);
+      }
+    });
+  }
+
+  /**
+   * Adam through the one-pass kernel of @resnet-ts/kernels (wasm and cpu backends): the same
+   * update as {@link delta}, computed per element in float64, so results differ from the composed
+   * path in the last bits only.
+   */
+  private applyFusedAdam(params: readonly ParamUpdate[], lr: number, weightDecay: number, t: number): void {
+    const spec = this.spec as Extract<OptimizerSpec, { type: 'adam' }>;
+    const beta1 = spec.beta1 ?? 0.9;
+    const beta2 = spec.beta2 ?? 0.999;
+    const shared = { lr, beta1, beta2, epsilon: spec.epsilon ?? 1e-7, biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t };
+    tf.tidy(() => {
+      for (const p of params) {
+        const m = this.slot(p, 'm');
+        const v = this.slot(p, 'v');
+        const grad = p.grad.dtype === 'float32' ? p.grad : tf.cast(p.grad, 'float32');
+        const next = fusedAdamUpdate({ value: p.variable, m, v, grad }, { ...shared, decay: weightDecay > 0 && p.decay ? lr * weightDecay : 0 });
+        m.assign(next.m);
+        v.assign(next.v);
+        p.variable.assign(next.value);
       }
     });
   }

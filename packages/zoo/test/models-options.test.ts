@@ -56,4 +56,24 @@ describe('model options', () => {
     expect(() => createModel('resnet152', { inputShape: [16, 16, 3] })).toThrow(/too small/);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each([
+    ['resnet18', /^conv\d_block\d_2_bn$/, 8, 0],
+    ['resnet50', /^conv\d_block\d_3_bn$/, 16, 0],
+    ['resnet50v2', /^conv\d_block\d_3_conv$/, 16, 0],
+  ] as const)('zeroInitResidual zeroes the last layer of every %s residual branch', async (name, lastLayer, blocks, index) => {
+    await withModel(name, { inputShape: [32, 32, 3], classes: 3, zeroInitResidual: true }, async (zeroed) => {
+      const last = zeroed.layers.filter((l) => lastLayer.test(l.name));
+      expect(last).toHaveLength(blocks);
+      for (const layer of last) expect(tf.tidy(() => tf.abs(layer.getWeights()[index]).max().dataSync()[0])).toBe(0);
+      // Everything else keeps its usual initialisation, as without the option.
+      const shortcut = zeroed.layers.find((l) => l.name === 'conv2_block1_0_bn' || l.name === 'conv2_block1_0_conv');
+      if (shortcut) expect(tf.tidy(() => tf.abs(shortcut.getWeights()[0]).max().dataSync()[0])).toBeGreaterThan(0);
+      await withModel(name, { inputShape: [32, 32, 3], classes: 3 }, (plain) => {
+        expect(plain.countParams()).toBe(zeroed.countParams());
+        const gamma = plain.layers.find((l) => lastLayer.test(l.name))!.getWeights()[index];
+        expect(tf.tidy(() => tf.abs(gamma).max().dataSync()[0])).toBeGreaterThan(0);
+      });
+    });
+  });
 });

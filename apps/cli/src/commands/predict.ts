@@ -82,18 +82,29 @@ export function registerPredict(program: Command, context: CliContext): void {
       // One warm-up pass so the latency excludes one-time kernel compilation.
       if (model) tf.tidy(() => model.predict(tf.zeros([1, height, width, 3])));
       else await onnx!.predict(new Float32Array(height * width * 3), 1, 1);
+      // Decode a whole batch at once (every worker busy) and the next batch while the model runs.
+      const decodeBatch = async (batchFiles: string[]): Promise<Float32Array> => {
+        const pixels = new Float32Array(batchFiles.length * height * width * 3);
+        await Promise.all(batchFiles.map(async (file, i) => {
+          const rgb = await decoder.decode(file).catch((error: Error) => {
+            throw new CliError(`${file}: ${error.message}`);
+          });
+          const values = Float32Array.from(rgb);
+          normalizeInPlace(values, normalization);
+          pixels.set(values, i * height * width * 3);
+        }));
+        return pixels;
+      };
+      const batches: string[][] = [];
+      for (let start = 0; start < files.length; start += flags.batchSize) batches.push(files.slice(start, start + flags.batchSize));
+      let next: Promise<Float32Array> | null = null;
       try {
-        for (let start = 0; start < files.length; start += flags.batchSize) {
-          const batchFiles = files.slice(start, start + flags.batchSize);
-          const pixels = new Float32Array(batchFiles.length * height * width * 3);
-          for (const [i, file] of batchFiles.entries()) {
-            const rgb = await decoder.decode(file).catch((error: Error) => {
-              throw new CliError(`${file}: ${error.message}`);
-            });
-            const values = Float32Array.from(rgb);
-            normalizeInPlace(values, normalization);
-            pixels.set(values, i * height * width * 3);
-          }
+        next = decodeBatch(batches[0]);
+        for (const [b, batchFiles] of batches.entries()) {
+          const pixels: Float32Array = await next!;
+          next = b + 1 < batches.length ? decodeBatch(batches[b + 1]) : null;
+          // Mark the prefetch handled: if this batch fails, its error is the one reported.
+          next?.catch(() => undefined);
           if (onnx) {
             const t0 = performance.now();
             const result = await onnx.predict(pixels, batchFiles.length, flags.topK);
@@ -112,6 +123,7 @@ export function registerPredict(program: Command, context: CliContext): void {
           }
         }
       } finally {
+        await next?.catch(() => undefined);
         await decoder.pool.terminate();
         await opened.dispose();
       }

@@ -47,6 +47,7 @@ export interface TrainSettings {
   labelSmoothing?: number;
   clipNorm?: number;
   augment: boolean;
+  zeroInitResidual: boolean;
   normalization: NormalizationPreset;
   workers?: number;
   seed: number;
@@ -75,6 +76,7 @@ export const TRAIN_DEFAULTS: TrainSettings = {
   optimizer: 'adam',
   schedule: 'constant',
   augment: false,
+  zeroInitResidual: true,
   normalization: 'unit',
   seed: 0,
   preciseBn: 8,
@@ -176,7 +178,7 @@ function trainConfigOf(s: TrainSettings, data: DataSourceSpec): TrainConfig {
           },
         }
       : {}),
-    metadata: { model: s.model, inputSize: s.inputSize, data },
+    metadata: { model: s.model, inputSize: s.inputSize, zeroInitResidual: s.zeroInitResidual, data },
   };
 }
 
@@ -226,6 +228,8 @@ export function registerTrain(program: Command, context: CliContext): void {
     .addOption(new Option('--clip-norm <n>', 'clip gradients to this global norm').argParser(positiveNumber))
     .option('--augment', 'training augmentation (flips, crops, rotation, colour jitter)')
     .option('--no-augment', 'no training augmentation (default)')
+    .option('--zero-init-residual', 'start each residual branch at zero, as timm does (default)')
+    .option('--no-zero-init-residual', "Keras's initialisation of every layer")
     .addOption(new Option('--normalization <preset>', 'pixel normalization (default unit: /255, as the notebook)').choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
     .addOption(new Option('--seed <n>', 'seed of split, shuffling and augmentation (default 0)').argParser(integerAtLeast(0)))
@@ -297,6 +301,7 @@ export function registerTrain(program: Command, context: CliContext): void {
         const model = createModel(settings.model, {
           inputShape: [settings.inputSize, settings.inputSize, 3],
           classes: opened.classNames.length,
+          zeroInitResidual: settings.zeroInitResidual,
         });
         // Travels with every saved model so `predict`, `export` and the demo know the classes.
         model.setUserDefinedMetadata({ classNames: opened.classNames, architecture: settings.model, normalization: settings.normalization });

@@ -5,10 +5,12 @@ import { SHAPE_NAMES, insideShape, type ShapeName } from './shapes';
 import type { DatasetSplits, RgbImage } from './types';
 
 /**
- * How hard the synthetic images are. Every level varies shape colour, size, position and rotation.
- * - `easy`: solid or gradient backgrounds, larger shapes, no distractor lines, light noise (std <= 6).
- *   A ResNet learns it from scratch in a few hundred steps: the default, so short demo runs learn.
- * - `normal`: solid, gradient or soft-striped backgrounds, up to one distractor line, noise std <= 10.
+ * How hard the synthetic images are. Every level varies shape and background colour, size and position.
+ * - `easy`: solid backgrounds, large upright shapes near the centre, no distractor lines, light
+ *   noise (std <= 3). A ResNet learns it from scratch in about a hundred steps: the default, so
+ *   short demo runs learn.
+ * - `normal`: solid, gradient or soft-striped backgrounds, any rotation and position, up to one
+ *   distractor line, noise std <= 10.
  * - `hard`: as `normal` with up to two distractor lines, smaller shapes and noise std <= 16.
  */
 export type SyntheticDifficulty = 'easy' | 'normal' | 'hard';
@@ -27,12 +29,14 @@ interface DifficultyParams {
   noise: number;
   /** Largest rotation away from upright, radians (pi: any angle). */
   rotation: number;
+  /** How far the centre may move from the image centre, as a fraction of the room the shape leaves (1: anywhere it fits). */
+  shift: number;
 }
 
 const DIFFICULTY: Record<SyntheticDifficulty, DifficultyParams> = {
-  easy: { styles: 2, maxLines: 0, radius: [0.3, 0.42], noise: 4, rotation: Math.PI / 8 },
-  normal: { styles: 3, maxLines: 1, radius: [0.24, 0.42], noise: 10, rotation: Math.PI },
-  hard: { styles: 3, maxLines: 2, radius: [0.2, 0.42], noise: 16, rotation: Math.PI },
+  easy: { styles: 1, maxLines: 0, radius: [0.34, 0.42], noise: 3, rotation: 0, shift: 0.25 },
+  normal: { styles: 3, maxLines: 1, radius: [0.24, 0.42], noise: 10, rotation: Math.PI, shift: 1 },
+  hard: { styles: 3, maxLines: 2, radius: [0.2, 0.42], noise: 16, rotation: Math.PI, shift: 1 },
 };
 
 export interface SyntheticShapesOptions extends PipelineOptions {
@@ -44,7 +48,7 @@ export interface SyntheticShapesOptions extends PipelineOptions {
   count?: number;
   /** Output size (also the size drawn at). Default 64. */
   imageSize?: number | [number, number];
-  /** Standard deviation of the Gaussian pixel noise, 0..255 scale, drawn per image in [0, noise]. Default by difficulty: 6 easy, 10 normal, 16 hard. */
+  /** Standard deviation of the Gaussian pixel noise, 0..255 scale, drawn per image in [0, noise]. Default by difficulty: 3 easy, 10 normal, 16 hard. */
   noise?: number;
   /** Index of the first example: datasets with the same seed and disjoint ranges share no image. Default 0. */
   firstIndex?: number;
@@ -147,8 +151,10 @@ export function drawShapeExample(shape: ShapeName, width: number, height: number
 
   const size = Math.min(width, height);
   const radius = rng.uniform(params.radius[0], params.radius[1]) * size;
-  const cx = rng.uniform(radius * 0.8, width - radius * 0.8);
-  const cy = rng.uniform(radius * 0.8, height - radius * 0.8);
+  const roomX = (width / 2 - radius * 0.8) * params.shift;
+  const roomY = (height / 2 - radius * 0.8) * params.shift;
+  const cx = rng.uniform(width / 2 - roomX, width / 2 + roomX);
+  const cy = rng.uniform(height / 2 - roomY, height / 2 + roomY);
   // Hard and normal draw any angle (as uniform(0, 2 pi), so hard images stay as they were).
   const theta = params.rotation >= Math.PI ? rng.uniform(0, 2 * Math.PI) : rng.uniform(-params.rotation, params.rotation);
   drawDistractors(data, width, height, params.maxLines, rng);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { simdKernelsFor } from '../wasm/simd-module';
 import { captureStockKernel, WASM } from '../wasm/stock-kernels';
 
 interface ReduceAttrs {
@@ -17,7 +18,8 @@ function leadingAxesCount(axis: number | number[], rank: number): number {
 /**
  * Sum or mean over the leading axes of a float32 tensor (batch-norm statistics and gradients,
  * bias gradients: reductions over N,H,W of NHWC): one pass adding rows into a per-column
- * accumulator. The stock wasm kernels first transpose the reduced axes innermost, a full copy.
+ * accumulator (SIMD wasm with float64 lanes, or a JavaScript loop where wasm SIMD is missing).
+ * The stock wasm kernels first transpose the reduced axes innermost, a full copy.
  * Anything else goes to the stock kernel.
  */
 function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
@@ -32,6 +34,16 @@ function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
     const outShape = keepDims ? [...x.shape.slice(0, leading).map(() => 1), ...x.shape.slice(leading)] : x.shape.slice(leading);
     const wasm = args.backend as unknown as WasmHeapBackend;
     const out = wasm.makeOutput(outShape, 'float32');
+    const scale = kernelName === 'Mean' ? 1 / rows : 1;
+    const simd = simdKernelsFor(wasm.wasm);
+    if (simd) {
+      // float64 column accumulators: 8 bytes per column, freed right after.
+      const accumulator = wasm.makeOutput([2 * columns], 'float32');
+      const at = (info: tf.TensorInfo) => wasm.dataIdMap.get(info.dataId).memoryOffset;
+      simd.col_sum(at(x), rows, columns, at(accumulator), at(out), scale);
+      args.backend.disposeData(accumulator.dataId);
+      return out;
+    }
     // Views are taken after allocating: a heap growth replaces the buffer.
     const heap = new Float32Array(wasm.wasm.HEAPU8.buffer);
     const source = wasm.dataIdMap.get(x.dataId).memoryOffset / 4;
@@ -41,7 +53,6 @@ function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
       const base = source + r * columns;
       for (let c = 0; c < columns; c++) accumulator[c] += heap[base + c];
     }
-    const scale = kernelName === 'Mean' ? 1 / rows : 1;
     for (let c = 0; c < columns; c++) heap[target + c] = accumulator[c] * scale;
     return out;
   };

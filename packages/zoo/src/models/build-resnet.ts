@@ -4,6 +4,7 @@ import { classifierHead } from './head';
 import type { ResNetOptions } from './options';
 import type { StackFn } from './stages';
 import { resolveResNetOptions } from './validate-options';
+import { zeroInitResidualBranches } from './zero-init-residual';
 
 /** What distinguishes one ResNet from another (Keras's `ResNet(stack_fn, preact, use_bias, ...)`). */
 export interface ResNetArchitecture {
@@ -28,5 +29,7 @@ export function buildResNet(architecture: ResNetArchitecture, options: ResNetOpt
   x = architecture.stackFn(x);
   if (architecture.preact) x = postActivation(x);
   const output = classifierHead(x, resolved);
-  return tf.model({ inputs: input, outputs: output, name: resolved.name });
+  const model = tf.model({ inputs: input, outputs: output, name: resolved.name });
+  if (resolved.zeroInitResidual) zeroInitResidualBranches(model);
+  return model;
 }

@@ -27,6 +27,14 @@ export interface ResNetOptions {
    * `createModel` rejects it with an error saying so (see `check-weights.ts`).
    */
   weights?: string | null;
+  /**
+   * Start every residual branch at zero, so each block begins as the identity (timm's
+   * `zero_init_last`, torchvision's `zero_init_residual`; Goyal et al. 2017): the gamma of the
+   * branch's last BatchNorm (v1, basic blocks) or the kernel of its last convolution (v2). Deep
+   * ResNets trained from scratch learn much faster in their first hundred steps. Default false,
+   * as in Keras.
+   */
+  zeroInitResidual?: boolean;
 }
 
 /** Options with every default filled in. */

@@ -14,6 +14,7 @@ export function resolveResNetOptions(options: ResNetOptions, defaultName: string
     classifierActivation: options.classifierActivation === undefined ? 'softmax' : options.classifierActivation,
     name: options.name ?? defaultName,
     weights: options.weights ?? null,
+    zeroInitResidual: options.zeroInitResidual ?? false,
   };
   const where = resolved.name;
   const { inputShape } = resolved;
