@@ -8,6 +8,7 @@ import { castConfig, identityConfig } from './kernels/identity-alias';
 import { meanConfig, sumConfig } from './kernels/leading-axes-reduce';
 import { maxPoolGradConfig } from './kernels/max-pool-grad';
 import { tileConfig } from './kernels/tile';
+import { transposeConfig } from './kernels/transpose';
 import { WASM } from './wasm/stock-kernels';
 
 let registered = false;
@@ -24,6 +25,7 @@ function kernelConfigs(): tf.KernelConfig[] {
     identityConfig(),
     castConfig(),
     tileConfig(),
+    transposeConfig(),
   ];
 }
 
@@ -36,7 +38,7 @@ function gradientConfigs(): tf.GradConfig[] {
 /** Kernels (on the wasm backend) and gradients (on every backend) this package provides. */
 export function trainingKernelNames(): { kernels: string[]; gradients: string[] } {
   return {
-    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean, tf.MaxPoolGrad, tf.Identity, tf.Cast, tf.Tile],
+    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean, tf.MaxPoolGrad, tf.Identity, tf.Cast, tf.Tile, tf.Transpose],
     gradients: [tf.FusedBatchNorm, tf.Mean],
   };
 }

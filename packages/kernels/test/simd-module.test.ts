@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fusedAdamUpdate } from '../src';
 import { initNodeWasmBackend } from '../src/node';
+import { matrixTransposePlan } from '../src/kernels/transpose';
 import { setSimdKernelsEnabled, simdKernelsFor } from '../src/wasm/simd-module';
 import { relativeError, runOn, seededTensor } from './helpers';
 
@@ -15,6 +16,16 @@ beforeAll(async () => {
 });
 
 afterEach(() => setSimdKernelsEnabled(true));
+
+describe('matrixTransposePlan', () => {
+  it('sees block permutations as batched 2D transposes', () => {
+    expect(matrixTransposePlan([32, 16, 16, 256], [3, 0, 1, 2])).toEqual({ batch: 1, rows: 8192, cols: 256 });
+    expect(matrixTransposePlan([4, 3, 5], [0, 2, 1])).toEqual({ batch: 4, rows: 3, cols: 5 });
+    expect(matrixTransposePlan([2, 3, 5, 6], [2, 3, 0, 1])).toEqual({ batch: 1, rows: 6, cols: 30 });
+    expect(matrixTransposePlan([2, 3, 4], [2, 1, 0])).toBeNull();
+    expect(matrixTransposePlan([2, 3, 4], [0, 1, 2])).toBeNull();
+  });
+});
 
 describe('SIMD wasm kernels', () => {
   it('the committed binary is what wasm/simd-kernels.wat assembles to', () => {
@@ -29,7 +40,7 @@ describe('SIMD wasm kernels', () => {
     expect(module.wasmMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
     const kernels = simdKernelsFor(module);
     expect(kernels).not.toBeNull();
-    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'col_sum']);
+    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'col_sum', 'transpose2d']);
   });
 
   // The same kernels with the SIMD module off: the JavaScript loops browsers without SIMD use.
@@ -45,6 +56,25 @@ describe('SIMD wasm kernels', () => {
         setSimdKernelsEnabled(simd);
         const wasm = await runOn('wasm', compute);
         cpu.forEach((expected, i) => expect(relativeError(wasm[i], expected)).toBeLessThan(1e-6));
+      }
+    });
+
+    it('Transpose matches cpu for block permutations (odd sizes) and others', async () => {
+      const cases: Array<[number[], number[]]> = [
+        [[7, 9], [1, 0]],
+        [[5, 6, 7, 9], [3, 0, 1, 2]],
+        [[4, 3, 5], [0, 2, 1]],
+        [[2, 3, 5, 6], [2, 3, 0, 1]],
+        [[3, 8, 12], [1, 2, 0]],
+        [[2, 3, 4, 5], [0, 3, 1, 2]],
+        [[2, 3, 4], [2, 1, 0]], // not a block permutation: the stock kernel
+      ];
+      for (const [shape, perm] of cases) {
+        const compute = () => [tf.transpose(seededTensor(shape, 7), perm)];
+        const [cpu] = await runOn('cpu', compute);
+        setSimdKernelsEnabled(simd);
+        const [wasm] = await runOn('wasm', compute);
+        expect({ shape, perm, same: Array.from(wasm).every((v, i) => v === cpu[i]) }).toEqual({ shape, perm, same: true });
       }
     });
 

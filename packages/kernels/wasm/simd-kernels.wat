@@ -134,4 +134,80 @@
             (f64.mul (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3)))) (local.get $scale))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $outLoop))))
+
+  ;; dst[cols, rows] = transpose of src[rows, cols] (float32, row-major): 4x4 tiles moved with
+  ;; shuffles, scalar loops for the edges. Callers loop over batches of matrices.
+  (func (export "transpose2d") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32) (local $rowBytes i32) (local $colBytes i32)
+    (local $s i32) (local $d i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $tilesDone
+      (loop $tileRows
+        (br_if $tilesDone (i32.ge_u (local.get $i) (local.get $rows4)))
+        (local.set $j (i32.const 0))
+        (block $rowDone
+          (loop $tileCols
+            (br_if $rowDone (i32.ge_u (local.get $j) (local.get $cols4)))
+            ;; s = &src[i, j]; d = &dst[j, i]
+            (local.set $s (i32.add (local.get $src)
+              (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.add (i32.mul (local.get $j) (local.get $colBytes)) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $r0 (v128.load (local.get $s)))
+            (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
+            (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (v128.store (local.get $d)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (local.get $colBytes))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (i32.shl (local.get $colBytes) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $d) (i32.mul (local.get $colBytes) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tileCols)))
+        ;; Right edge of these four rows.
+        (block $edgeDone
+          (loop $edge
+            (br_if $edgeDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (call $copyColumn (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+              (local.get $i) (i32.add (local.get $i) (i32.const 4)) (local.get $j))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $edge)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tileRows)))
+    ;; Bottom edge: the last rows % 4 rows, every column.
+    (local.set $j (i32.const 0))
+    (block $bottomDone
+      (loop $bottom
+        (br_if $bottomDone (i32.ge_u (local.get $j) (local.get $cols)))
+        (call $copyColumn (local.get $src) (local.get $dst) (local.get $rows) (local.get $cols)
+          (local.get $rows4) (local.get $rows) (local.get $j))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $bottom))))
+
+  ;; dst[j, from..to) = src[from..to, j] for one column j of src[rows, cols].
+  (func $copyColumn (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (param $from i32) (param $to i32) (param $j i32)
+    (local $i i32)
+    (local.set $i (local.get $from))
+    (block $done
+      (loop $copy
+        (br_if $done (i32.ge_u (local.get $i) (local.get $to)))
+        (f32.store
+          (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+          (f32.load
+            (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $copy))))
 )

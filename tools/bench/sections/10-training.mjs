@@ -1,5 +1,6 @@
 // Training: ResNet50 64x64 train steps (Adam, categorical cross-entropy) on the stock tfjs cpu
-// backend and on wasm with @resnet-ts/kernels (1 thread and all threads); ResNet50 forward latency
+// backend (model.trainOnBatch, tf.train.adam) and, with @resnet-ts/trainer's step (fused Adam),
+// on wasm with @resnet-ts/kernels (1 thread and all threads); ResNet50 forward latency
 // at 224x224 batch 1; a wasm matmul figure; tensor count across many steps. Targets (issue 3):
 // >= 30 GFLOP/s effective training on 2 cores (~15 images/s), forward 224 b1 <= 200 ms, flat
 // tensor count.
@@ -11,6 +12,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
 import { createModel } from '@resnet-ts/zoo';
+import { Optimizer, trainStep } from '@resnet-ts/trainer';
 
 export const name = 'training';
 
@@ -28,10 +30,27 @@ const envInt = (key, fallback) => {
   return value == null || value === '' ? fallback : Number.parseInt(value, 10);
 };
 
-function buildTrainable() {
+const STEP_OPTIONS = { lr: 1e-3, weightDecay: 0, labelSmoothing: 0, fromLogits: false, clipNorm: 0, topK: 5 };
+
+/**
+ * A ResNet50 and its step function. `stock`: Keras-style compile + trainOnBatch with tf.train.adam
+ * (what a plain tfjs user runs); otherwise @resnet-ts/trainer's step (fused Adam on wasm and cpu).
+ */
+function buildTrainable(stock) {
   const model = createModel(MODEL, { inputShape: [SIZE, SIZE, 3], classes: CLASSES });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  return model;
+  if (stock) {
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    return { model, step: (xs, ys) => model.trainOnBatch(xs, ys), dispose: () => model.dispose() };
+  }
+  const optimizer = new Optimizer({ type: 'adam' });
+  return {
+    model,
+    step: (xs, ys) => trainStep(model, optimizer, { xs, ys }, STEP_OPTIONS),
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
 }
 
 function batchOf(size, seed) {
@@ -47,14 +66,14 @@ function cpuSeconds(start) {
 }
 
 /** Times `steps` train steps (after `warmup`) at `batch`; returns a result row. */
-async function timeTraining(label, batch, { warmup, steps }) {
-  const model = buildTrainable();
+async function timeTraining(label, batch, { warmup, steps, stock = false }) {
+  const { step, dispose } = buildTrainable(stock);
   const { images, labels } = batchOf(batch, 42);
   try {
-    for (let i = 0; i < warmup; i++) await model.trainOnBatch(images, labels);
+    for (let i = 0; i < warmup; i++) await step(images, labels);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(images, labels);
+    for (let i = 0; i < steps; i++) await step(images, labels);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(cpu0);
     const imagesPerSecond = (steps * batch) / seconds;
@@ -70,7 +89,7 @@ async function timeTraining(label, batch, { warmup, steps }) {
     };
   } finally {
     tf.dispose([images, labels]);
-    model.dispose();
+    dispose();
     tf.disposeVariables();
   }
 }
@@ -124,13 +143,13 @@ async function matmulGflops(n = 1024, runs = 5) {
 
 /** Tensor count and bytes before and after `steps` train steps (after one warm-up step). */
 async function tensorDrift(steps, batch) {
-  const model = buildTrainable();
+  const { step, dispose } = buildTrainable(false);
   const { images, labels } = batchOf(batch, 9);
   try {
-    await model.trainOnBatch(images, labels);
+    await step(images, labels);
     const before = tf.memory();
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(images, labels);
+    for (let i = 0; i < steps; i++) await step(images, labels);
     const after = tf.memory();
     return {
       steps,
@@ -143,7 +162,7 @@ async function tensorDrift(steps, batch) {
     };
   } finally {
     tf.dispose([images, labels]);
-    model.dispose();
+    dispose();
     tf.disposeVariables();
   }
 }
@@ -164,7 +183,7 @@ export async function run(context) {
   let cpu = null;
   if (cpuBatch > 0) {
     await tf.setBackend('cpu');
-    cpu = await timeTraining(`cpu (stock), one step`, cpuBatch, { warmup: 0, steps: 1 });
+    cpu = await timeTraining(`cpu (stock tfjs: trainOnBatch, tf.train.adam), one step`, cpuBatch, { warmup: 0, steps: 1, stock: true });
     rows.push(cpu);
   } else {
     notes.push('cpu step skipped (BENCH_CPU_BATCH=0)');

@@ -51,6 +51,8 @@ function conv2DBackpropFilter(args: {
   // Rows/columns the last windows reach beyond the input are padded; unread ones are never copied.
   const bottom = Math.max(0, filterHeight + (outHeight - 1) * strideHeight - inHeight - top);
   const right = Math.max(0, filterWidth + (outWidth - 1) * strideWidth - inWidth - left);
+  const pointwise = filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && top + left === 0;
+  if (pointwise) return pointwiseFilterGradient(args.backend, x, dy);
   const images = largestDivisorAtMost(batchSize, Math.floor(POSITIONS_PER_PRODUCT / (outHeight * outWidth)));
   const groups = batchSize / images;
   const positions = images * outHeight * outWidth;
@@ -98,6 +100,29 @@ function conv2DBackpropFilter(args: {
     const summed = products.length === 1 ? products[0] : scope.run('AddN', products as any);
     const filterRows = patchesAsPixels ? summed : scope.transpose(summed, [1, 0]);
     return scope.reshape(filterRows, [filterHeight, filterWidth, inChannels, outChannels]);
+  });
+}
+
+/**
+ * 1x1 stride-1 filters (most of a bottleneck ResNet): dW [Cin, Cout] = x^T [Cin, P] x dy [P, Cout]
+ * over all P = N*H*W positions in one product, no patches. XNNPACK packs the right operand
+ * [P, channels] on every call, and its packing slows down sharply with the channel count (it
+ * re-reads the matrix once per 8-column panel), so the narrower of x and dy goes on the right
+ * and the wider one is transposed (a SIMD block transpose) to go on the left; with dy on the left
+ * the product is dW^T, transposed back.
+ */
+function pointwiseFilterGradient(backend: tf.KernelBackend, x: tf.TensorInfo, dy: tf.TensorInfo): tf.TensorInfo {
+  const inChannels = x.shape[3];
+  const outChannels = dy.shape[3];
+  const positions = x.shape[0] * x.shape[1] * x.shape[2];
+  return withKernelScope(backend, (scope) => {
+    const xRows = scope.reshape(x, [positions, inChannels]);
+    const dyRows = scope.reshape(dy, [positions, outChannels]);
+    const filterRows =
+      outChannels <= inChannels
+        ? scope.matMul(scope.transpose(xRows, [1, 0]), dyRows)
+        : scope.transpose(scope.matMul(scope.transpose(dyRows, [1, 0]), xRows), [1, 0]);
+    return scope.reshape(filterRows, [1, 1, inChannels, outChannels]);
   });
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastTranspose } from '../kernels/transpose';
 import { captureStockKernel } from './stock-kernels';
 
 /** A backend as kernels see it: tfjs's KernelBackend plus the data release wasm kernels use. */
@@ -51,7 +52,8 @@ export class KernelScope {
   }
 
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
-    return this.run('Transpose', { x }, { perm });
+    const fast = fastTranspose(this.backend, x, perm);
+    return fast ? this.track(fast) : this.run('Transpose', { x }, { perm });
   }
 
   slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {

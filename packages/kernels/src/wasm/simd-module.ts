@@ -7,6 +7,7 @@ export interface SimdKernels {
     stepScale: number, beta1: number, beta2: number, inverseBiasCorrection2: number, epsilon: number, keep: number,
   ): void;
   col_sum(source: number, rows: number, cols: number, accumulator: number, out: number, scale: number): void;
+  transpose2d(source: number, rows: number, cols: number, target: number): void;
 }
 
 /** The Emscripten module of a tfjs wasm backend, as far as this file reads it. */
