@@ -40,7 +40,7 @@ describe('SIMD wasm kernels', () => {
     expect(module.wasmMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
     const kernels = simdKernelsFor(module);
     expect(kernels).not.toBeNull();
-    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'col_sum', 'transpose2d']);
+    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'channel_affine', 'col_sum', 'relu', 'transpose2d']);
   });
 
   // The same kernels with the SIMD module off: the JavaScript loops browsers without SIMD use.
@@ -75,6 +75,25 @@ describe('SIMD wasm kernels', () => {
         setSimdKernelsEnabled(simd);
         const [wasm] = await runOn('wasm', compute);
         expect({ shape, perm, same: Array.from(wasm).every((v, i) => v === cpu[i]) }).toEqual({ shape, perm, same: true });
+      }
+    });
+
+    it('batch normalization (per-channel statistics, with and without gamma/beta) and ReLU match cpu', async () => {
+      for (const [shape, withAffine] of [[[3, 5, 4, 7], true], [[2, 3, 3, 8], false], [[6, 5], true]] as const) {
+        const channels = shape[shape.length - 1];
+        const compute = () => {
+          const x = seededTensor([...shape], 11);
+          const mean = seededTensor([channels], 12);
+          const variance = tf.add(tf.abs(seededTensor([channels], 13)), 0.1);
+          const normalized = withAffine
+            ? tf.batchNorm(x, mean, variance, seededTensor([channels], 14), seededTensor([channels], 15), 1e-3)
+            : tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3);
+          return [normalized, tf.relu(normalized)];
+        };
+        const cpu = await runOn('cpu', compute);
+        setSimdKernelsEnabled(simd);
+        const wasm = await runOn('wasm', compute);
+        cpu.forEach((expected, i) => expect(relativeError(wasm[i], expected)).toBeLessThan(1e-6));
       }
     });
 

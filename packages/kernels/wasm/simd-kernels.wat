@@ -210,4 +210,63 @@
             (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $copy))))
+
+  ;; dst[r, c] = src[r, c] * scale[c] + shift[c] for a row-major [rows, cols] float32 matrix: batch
+  ;; normalization with per-channel statistics folded into one multiply-add.
+  (func (export "channel_affine")
+    (param $src i32) (param $rows i32) (param $cols i32) (param $scale i32) (param $shift i32) (param $dst i32)
+    (local $r i32) (local $c i32) (local $cols4 i32) (local $in i32) (local $out i32) (local $at i32)
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $in (local.get $src))
+    (local.set $out (local.get $dst))
+    (block $rowsDone
+      (loop $rowsLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+            (v128.store (i32.add (local.get $out) (local.get $at))
+              (f32x4.add
+                (f32x4.mul (v128.load (i32.add (local.get $in) (local.get $at))) (v128.load (i32.add (local.get $scale) (local.get $at))))
+                (v128.load (i32.add (local.get $shift) (local.get $at)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $vectors)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $at (i32.shl (local.get $c) (i32.const 2)))
+            (f32.store (i32.add (local.get $out) (local.get $at))
+              (f32.add
+                (f32.mul (f32.load (i32.add (local.get $in) (local.get $at))) (f32.load (i32.add (local.get $scale) (local.get $at))))
+                (f32.load (i32.add (local.get $shift) (local.get $at)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $tail)))
+        (local.set $in (i32.add (local.get $in) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsLoop))))
+
+  ;; dst[i] = max(src[i], 0) over n float32 values (NaN stays NaN).
+  (func (export "relu") (param $src i32) (param $n i32) (param $dst i32)
+    (local $i i32) (local $end4 i32) (local $at i32) (local $zero v128)
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $dst) (local.get $at))
+          (f32x4.max (v128.load (i32.add (local.get $src) (local.get $at))) (local.get $zero)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $dst) (local.get $at))
+          (f32.max (f32.load (i32.add (local.get $src) (local.get $at))) (f32.const 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
 )

@@ -8,6 +8,8 @@ export interface SimdKernels {
   ): void;
   col_sum(source: number, rows: number, cols: number, accumulator: number, out: number, scale: number): void;
   transpose2d(source: number, rows: number, cols: number, target: number): void;
+  channel_affine(source: number, rows: number, cols: number, scale: number, shift: number, target: number): void;
+  relu(source: number, n: number, target: number): void;
 }
 
 /** The Emscripten module of a tfjs wasm backend, as far as this file reads it. */
