@@ -40,7 +40,7 @@ describe('SIMD wasm kernels', () => {
     expect(module.wasmMemory.buffer).toBeInstanceOf(SharedArrayBuffer);
     const kernels = simdKernelsFor(module);
     expect(kernels).not.toBeNull();
-    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'channel_affine', 'col_sum', 'relu', 'transpose2d']);
+    expect(Object.keys(kernels!).sort()).toEqual(['adam', 'channel_affine', 'col_sum', 'gather_runs', 'relu', 'transpose2d']);
   });
 
   // The same kernels with the SIMD module off: the JavaScript loops browsers without SIMD use.
@@ -94,6 +94,22 @@ describe('SIMD wasm kernels', () => {
         setSimdKernelsEnabled(simd);
         const wasm = await runOn('wasm', compute);
         cpu.forEach((expected, i) => expect(relativeError(wasm[i], expected)).toBeLessThan(1e-6));
+      }
+    });
+
+    it('3x3 filter gradients (im2col gathers) match cpu at strides 1 and 2', async () => {
+      for (const stride of [1, 2]) {
+        const compute = () => {
+          const x = seededTensor([2, 9, 7, 3], 21);
+          const filter = seededTensor([3, 3, 3, 5], 22);
+          const weights = seededTensor([2, stride === 1 ? 9 : 5, stride === 1 ? 7 : 4, 5], 23);
+          const loss = (k: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, stride, 'same'), weights));
+          return [tf.grad(loss)(filter)];
+        };
+        const [cpu] = await runOn('cpu', compute);
+        setSimdKernelsEnabled(simd);
+        const [wasm] = await runOn('wasm', compute);
+        expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
       }
     });
 

@@ -269,4 +269,48 @@
           (f32.max (f32.load (i32.add (local.get $src) (local.get $at))) (f32.const 0)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
+
+  ;; Copies images x rows runs of `length` float32 values into dst, packed one after another: run
+  ;; (n, r) starts at src + n * imageStride + r * rowStride (strides in floats), its values `step`
+  ;; floats apart (the convolution stride). im2col for the filter gradient, one filter tap and
+  ;; channel per call; SIMD when step is 1.
+  (func (export "gather_runs")
+    (param $src i32) (param $dst i32) (param $images i32) (param $imageStride i32)
+    (param $rows i32) (param $rowStride i32) (param $length i32) (param $step i32)
+    (local $n i32) (local $r i32) (local $i i32) (local $length4 i32) (local $from i32) (local $to i32)
+    (local.set $length4 (i32.and (local.get $length) (i32.const -4)))
+    (local.set $to (local.get $dst))
+    (block $imagesDone
+      (loop $imagesLoop
+        (br_if $imagesDone (i32.ge_u (local.get $n) (local.get $images)))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $rowsLoop
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $from (i32.add (local.get $src)
+              (i32.shl
+                (i32.add (i32.mul (local.get $n) (local.get $imageStride)) (i32.mul (local.get $r) (local.get $rowStride)))
+                (i32.const 2))))
+            (local.set $i (i32.const 0))
+            (if (i32.eq (local.get $step) (i32.const 1))
+              (then
+                (block $vectorsDone
+                  (loop $vectors
+                    (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $length4)))
+                    (v128.store (i32.add (local.get $to) (i32.shl (local.get $i) (i32.const 2)))
+                      (v128.load (i32.add (local.get $from) (i32.shl (local.get $i) (i32.const 2)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                    (br $vectors)))))
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.ge_u (local.get $i) (local.get $length)))
+                (f32.store (i32.add (local.get $to) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32.load (i32.add (local.get $from) (i32.shl (i32.mul (local.get $i) (local.get $step)) (i32.const 2)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $tail)))
+            (local.set $to (i32.add (local.get $to) (i32.shl (local.get $length) (i32.const 2))))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rowsLoop)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $imagesLoop))))
 )

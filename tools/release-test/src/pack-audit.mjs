@@ -1,7 +1,19 @@
 import { binEntries, exportProblems } from './manifest.mjs';
 
-/** Files a tarball may hold: the manifest, docs, the license and the build output. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICEN[CS]E(\.\w+)?$/i, /^dist\//];
+/**
+ * Files a tarball may hold: the manifest, docs, the license and the build output, plus the source
+ * and build script of a binary the build embeds (hand-written WebAssembly text in `wasm/`, built
+ * by `scripts/build-*.mjs`), which ship so that no binary goes out without them.
+ */
+const ALLOWED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^CHANGELOG\.md$/,
+  /^LICEN[CS]E(\.\w+)?$/i,
+  /^dist\//,
+  /^wasm\/[\w-]+\.wat$/,
+  /^scripts\/build-[\w-]+\.mjs$/,
+];
 
 /** What must never ship, even under dist/: sources, tests, fixtures, configs, build leftovers. */
 const FORBIDDEN = [
@@ -25,7 +37,7 @@ export function auditPack(pack, manifest) {
     const forbidden = FORBIDDEN.find(([pattern]) => pattern.test(path));
     if (forbidden) problems.push(`${path}: ${forbidden[1]} must not be published`);
     else if (!bins.has(path) && !ALLOWED.some((pattern) => pattern.test(path))) {
-      problems.push(`${path}: stray file (not dist/, a bin, README, CHANGELOG or LICENSE)`);
+      problems.push(`${path}: stray file (not dist/, a bin, README, CHANGELOG, LICENSE or a wasm/*.wat source with its scripts/build-*.mjs)`);
     }
   }
   if (!paths.includes('README.md')) problems.push('README.md is missing');

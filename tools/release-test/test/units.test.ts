@@ -57,14 +57,14 @@ describe('pack audit', () => {
   const manifest = { ...publishManifest(workspaceManifest), bin: { resnet: './bin/resnet.js' } };
 
   it('accepts dist, README, CHANGELOG, LICENSE, the manifest and bin files, and reports sizes', () => {
-    const audit = auditPack(pack([...shipped, 'CHANGELOG.md', 'LICENSE', 'dist/index.js.map', 'bin/resnet.js']), manifest);
+    const audit = auditPack(pack([...shipped, 'CHANGELOG.md', 'LICENSE', 'dist/index.js.map', 'bin/resnet.js', 'wasm/simd-kernels.wat', 'scripts/build-simd-module.mjs']), manifest);
     expect(audit.problems).toEqual([]);
-    expect(audit).toMatchObject({ packedBytes: 10, unpackedBytes: 20, fileCount: 10 });
+    expect(audit).toMatchObject({ packedBytes: 10, unpackedBytes: 20, fileCount: 12 });
   });
 
   it('names sources, tests, fixtures, configs and stray files', () => {
     const audit = auditPack(
-      pack([...shipped, 'src/index.ts', 'dist/test/a.test.js', 'test/fixtures/a.h5', 'tsconfig.json', 'notes.txt', 'dist/model.ts']),
+      pack([...shipped, 'src/index.ts', 'dist/test/a.test.js', 'test/fixtures/a.h5', 'tsconfig.json', 'notes.txt', 'scripts/publish.mjs', 'dist/model.ts']),
       manifest,
     );
     expect(audit.problems).toEqual([
@@ -72,7 +72,8 @@ describe('pack audit', () => {
       'dist/test/a.test.js: test, fixture or source folder must not be published',
       'test/fixtures/a.h5: test, fixture or source folder must not be published',
       'tsconfig.json: tool config must not be published',
-      'notes.txt: stray file (not dist/, a bin, README, CHANGELOG or LICENSE)',
+      'notes.txt: stray file (not dist/, a bin, README, CHANGELOG, LICENSE or a wasm/*.wat source with its scripts/build-*.mjs)',
+      'scripts/publish.mjs: stray file (not dist/, a bin, README, CHANGELOG, LICENSE or a wasm/*.wat source with its scripts/build-*.mjs)',
       'dist/model.ts: TypeScript source must not be published',
       'bin "resnet" points at ./bin/resnet.js, which is not in the tarball',
     ]);

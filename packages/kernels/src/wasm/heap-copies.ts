@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { simdKernelsFor } from './simd-module';
 
 /** The parts of tfjs-backend-wasm's BackendWasm this file uses. */
 export interface WasmHeapBackend {
@@ -24,8 +25,8 @@ export interface PatchWindow {
  * (kh, kw, c) of a new [KH*KW*C, images*OH*OW] tensor the values that filter tap (kh, kw) reads
  * in channel c at every output position of the group's images.
  *
- * A plain typed-array loop over the wasm heap; along an output row the reads are contiguous (or
- * strided by the conv stride) in this layout. The stock StridedSlice would take one kernel call
+ * The SIMD module's gather_runs (or a plain typed-array loop without wasm SIMD) over the wasm
+ * heap; along an output row the reads are contiguous (or strided by the conv stride) in this layout. The stock StridedSlice would take one kernel call
  * per tap and walks elements with index arithmetic, ~50x slower.
  */
 export function gatherPatchesTransposed(
@@ -38,11 +39,27 @@ export function gatherPatchesTransposed(
   const { firstImage, images, filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth } = window;
   const positions = images * outHeight * outWidth;
   const out = wasm.makeOutput([filterHeight * filterWidth * channels, positions], 'float32');
+  const imageSize = height * width;
+  const simd = simdKernelsFor(wasm.wasm);
+  if (simd) {
+    // One call per (tap, channel): all the group's images and output rows, SIMD along each row.
+    const sourceBytes = wasm.dataIdMap.get(x.dataId).memoryOffset;
+    let targetBytes = wasm.dataIdMap.get(out.dataId).memoryOffset;
+    for (let kh = 0; kh < filterHeight; kh++) {
+      for (let kw = 0; kw < filterWidth; kw++) {
+        for (let c = 0; c < channels; c++) {
+          const channelStart = (c * batch + firstImage) * imageSize + kh * width + kw;
+          simd.gather_runs(sourceBytes + 4 * channelStart, targetBytes, images, imageSize, outHeight, strideHeight * width, outWidth, strideWidth);
+          targetBytes += 4 * positions;
+        }
+      }
+    }
+    return out;
+  }
   // Views are taken after allocating: a heap growth replaces the buffer.
   const heap = new Float32Array(wasm.wasm.HEAPU8.buffer);
   const source = wasm.dataIdMap.get(x.dataId).memoryOffset / 4;
   let target = wasm.dataIdMap.get(out.dataId).memoryOffset / 4;
-  const imageSize = height * width;
   for (let kh = 0; kh < filterHeight; kh++) {
     for (let kw = 0; kw < filterWidth; kw++) {
       for (let c = 0; c < channels; c++) {

@@ -10,6 +10,9 @@ export interface SimdKernels {
   transpose2d(source: number, rows: number, cols: number, target: number): void;
   channel_affine(source: number, rows: number, cols: number, scale: number, shift: number, target: number): void;
   relu(source: number, n: number, target: number): void;
+  gather_runs(
+    source: number, target: number, images: number, imageStride: number, rows: number, rowStride: number, length: number, step: number,
+  ): void;
 }
 
 /** The Emscripten module of a tfjs wasm backend, as far as this file reads it. */
