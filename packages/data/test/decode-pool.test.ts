@@ -54,4 +54,21 @@ describe('DecodePool', () => {
     await pool.terminate();
     expect(() => new DecodePool(0)).toThrow(/workers must be a positive integer/);
   });
+
+  it('keeps several tasks in flight per worker; after a crash retries them alone, failing only a lone casualty', async () => {
+    const pool = new DecodePool(1);
+    const workers = (pool as unknown as { workers: Array<{ worker: { terminate(): Promise<number> }; inFlight: Map<number, unknown> }> }).workers;
+    const file = path.join(root, 'a.png');
+    const batch = [1, 2, 3].map(() => pool.decode(task(file)));
+    expect(workers).toHaveLength(1);
+    expect(workers[0].inFlight.size).toBe(3);
+    // Kill the worker holding three tasks: each is retried alone on a fresh worker and succeeds.
+    await workers[0].worker.terminate();
+    expect((await Promise.all(batch)).map((d) => d.length)).toEqual([48, 48, 48]);
+    // A worker that dies holding one task fails that task with the reason.
+    const lone = pool.decode(task(file));
+    await workers[0].worker.terminate();
+    await expect(lone).rejects.toThrow(/decode worker exited with code 1/);
+    await pool.terminate();
+  });
 });

@@ -12,6 +12,9 @@ import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
 import { formatTable, printJson, printLine } from '../output';
 
+/** Batches decoded ahead of the model, so decoding overlaps inference (bounded memory). */
+const PREFETCH_BATCHES = 4;
+
 interface PredictFlags {
   topK: number;
   batchSize: number;
@@ -82,7 +85,7 @@ export function registerPredict(program: Command, context: CliContext): void {
       // One warm-up pass so the latency excludes one-time kernel compilation.
       if (model) tf.tidy(() => model.predict(tf.zeros([1, height, width, 3])));
       else await onnx!.predict(new Float32Array(height * width * 3), 1, 1);
-      // Decode a whole batch at once (every worker busy) and the next batch while the model runs.
+      // Decode a whole batch at once (every worker busy), and the next ones while the model runs.
       const decodeBatch = async (batchFiles: string[]): Promise<Float32Array> => {
         const pixels = new Float32Array(batchFiles.length * height * width * 3);
         await Promise.all(batchFiles.map(async (file, i) => {
@@ -97,14 +100,20 @@ export function registerPredict(program: Command, context: CliContext): void {
       };
       const batches: string[][] = [];
       for (let start = 0; start < files.length; start += flags.batchSize) batches.push(files.slice(start, start + flags.batchSize));
-      let next: Promise<Float32Array> | null = null;
+      // Decoded batches waiting for the model, in order; at most PREFETCH_BATCHES ahead.
+      const ahead: Array<Promise<Float32Array>> = [];
+      const prefetch = (b: number) => {
+        if (b >= batches.length) return;
+        const decoding = decodeBatch(batches[b]);
+        // Mark it handled: if an earlier batch fails, that error is the one reported.
+        decoding.catch(() => undefined);
+        ahead.push(decoding);
+      };
       try {
-        next = decodeBatch(batches[0]);
+        for (let b = 0; b < Math.min(PREFETCH_BATCHES, batches.length); b++) prefetch(b);
         for (const [b, batchFiles] of batches.entries()) {
-          const pixels: Float32Array = await next!;
-          next = b + 1 < batches.length ? decodeBatch(batches[b + 1]) : null;
-          // Mark the prefetch handled: if this batch fails, its error is the one reported.
-          next?.catch(() => undefined);
+          const pixels: Float32Array = await ahead.shift()!;
+          prefetch(b + PREFETCH_BATCHES);
           if (onnx) {
             const t0 = performance.now();
             const result = await onnx.predict(pixels, batchFiles.length, flags.topK);
@@ -123,7 +132,7 @@ export function registerPredict(program: Command, context: CliContext): void {
           }
         }
       } finally {
-        await next?.catch(() => undefined);
+        await Promise.all(ahead.map((decoding) => decoding.catch(() => undefined)));
         await decoder.pool.terminate();
         await opened.dispose();
       }
