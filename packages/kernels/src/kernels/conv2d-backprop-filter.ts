@@ -9,9 +9,10 @@ interface Conv2DBackpropFilterAttrs extends ConvGradientAttrs {
 }
 
 /**
- * Inner (reduction) length of each matrix product. XNNPACK's GEMM does not block the reduction
- * dimension, so a product over all N*OH*OW positions streams rows far larger than cache; short
- * products summed afterwards run at forward-convolution speed.
+ * Inner (reduction) length of each im2col product. XNNPACK packs the right operand [positions,
+ * channels] on every call, re-reading it once per 8-column panel; over all N*OH*OW positions that
+ * matrix is far larger than cache. Short products summed afterwards run at forward-convolution
+ * speed. (1x1 filters skip im2col and keep the packed operand narrow instead, see below.)
  */
 const POSITIONS_PER_PRODUCT = 512;
 
