@@ -10,9 +10,9 @@ interface Conv2DBackpropFilterAttrs extends ConvGradientAttrs {
 
 /**
  * Inner (reduction) length of each im2col product. XNNPACK packs the right operand [positions,
- * channels] on every call, re-reading it once per 8-column panel; over all N*OH*OW positions that
- * matrix is far larger than cache. Short products summed afterwards run at forward-convolution
- * speed. (1x1 filters skip im2col and keep the packed operand narrow instead, see below.)
+ * channels] on every call, and packing a tall operand costs far more than its size suggests
+ * (measured: [8192, 256] ~18 ms, [8192, 64] ~2 ms). Short products summed afterwards run at
+ * forward-convolution speed. (1x1 filters skip im2col and keep the packed operand narrow instead.)
  */
 const POSITIONS_PER_PRODUCT = 512;
 
@@ -107,8 +107,8 @@ function conv2DBackpropFilter(args: {
 /**
  * 1x1 stride-1 filters (most of a bottleneck ResNet): dW [Cin, Cout] = x^T [Cin, P] x dy [P, Cout]
  * over all P = N*H*W positions in one product, no patches. XNNPACK packs the right operand
- * [P, channels] on every call, and its packing slows down sharply with the channel count (it
- * re-reads the matrix once per 8-column panel), so the narrower of x and dy goes on the right
+ * [P, channels] on every call, and its packing slows down sharply with the channel count
+ * (measured: [8192, 256] ~18 ms, [8192, 64] ~2 ms), so the narrower of x and dy goes on the right
  * and the wider one is transposed (a SIMD block transpose) to go on the left; with dy on the left
  * the product is dW^T, transposed back.
  */

@@ -31,7 +31,8 @@ export function matrixTransposePlan(shape: readonly number[], perm: readonly num
 /**
  * Float32 block transposes through the SIMD module (4x4 tiles), or null when it does not apply
  * (another permutation or dtype, or no wasm SIMD). The stock wasm Transpose walks the output
- * element by element: ~11 ms for NHWC -> CNHW of [32,16,16,256], ~1 ms here.
+ * element by element: NHWC -> CNHW of [32,16,16,256] took 11.2 ms stock and 3.3 ms here (the
+ * latter measured while another job ran).
  */
 export function fastTranspose(backend: tf.KernelBackend, x: tf.TensorInfo, perm: readonly number[]): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;

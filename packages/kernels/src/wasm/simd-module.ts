@@ -38,7 +38,7 @@ function instantiate(module: EmscriptenModule): SimdKernels | null {
   const bytes = decodeBase64(shared ? SIMD_MODULE_SHARED_MEMORY : SIMD_MODULE_UNSHARED_MEMORY);
   // A runtime without wasm SIMD rejects the module: the callers' JavaScript paths take over.
   if (!WebAssembly.validate(bytes)) return null;
-  // The module is ~1 KB: synchronous compilation is allowed on a browser's main thread.
+  // The module is under 2 KB: small enough for synchronous compilation on a browser's main thread.
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
   return instance.exports as unknown as SimdKernels;
 }
