@@ -4,10 +4,11 @@ import { meanGradConfig } from './gradients/mean-grad';
 import { batchMatMulConfig } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input';
-import { fusedBatchNormConfig, reluConfig } from './kernels/fused-batch-norm';
+import { fusedBatchNormConfig } from './kernels/fused-batch-norm';
 import { castConfig, identityConfig } from './kernels/identity-alias';
 import { meanConfig, sumConfig } from './kernels/leading-axes-reduce';
 import { maxPoolGradConfig } from './kernels/max-pool-grad';
+import { reluConfig } from './kernels/relu';
 import { tileConfig } from './kernels/tile';
 import { transposeConfig } from './kernels/transpose';
 import { WASM } from './wasm/stock-kernels';
@@ -41,8 +42,8 @@ function gradientConfigs(): tf.GradConfig[] {
 /** Kernels (on the wasm backend) and gradients (on every backend) this package provides. */
 export function trainingKernelNames(): { kernels: string[]; gradients: string[] } {
   return {
-    kernels: [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul, tf.Sum, tf.Mean, tf.MaxPoolGrad, tf.Identity, tf.Cast, tf.Tile, tf.Transpose, tf.FusedBatchNorm, tf.Relu],
-    gradients: [tf.FusedBatchNorm, tf.Mean],
+    kernels: kernelConfigs().map((config) => config.kernelName),
+    gradients: gradientConfigs().map((config) => config.kernelName),
   };
 }
 

@@ -7,6 +7,13 @@ export type OptimizerSpec =
   | { type: 'sgd'; momentum?: number; nesterov?: boolean }
   | { type: 'rmsprop'; rho?: number; momentum?: number; epsilon?: number };
 
+type AdamSpec = Extract<OptimizerSpec, { type: 'adam' }>;
+
+/** Adam's hyper-parameters with Keras's defaults filled in. */
+function adamSettings(spec: AdamSpec): { beta1: number; beta2: number; epsilon: number } {
+  return { beta1: spec.beta1 ?? 0.9, beta2: spec.beta2 ?? 0.999, epsilon: spec.epsilon ?? 1e-7 };
+}
+
 /** One parameter to update: `key` is stable across save/load (layer/weight name). */
 export interface ParamUpdate {
   key: string;
@@ -66,15 +73,13 @@ export class Optimizer {
   }
 
   /**
-   * Adam through the one-pass kernel of @resnet-ts/kernels (wasm and cpu backends): the same
-   * update as {@link delta}, computed per element in float64, so results differ from the composed
-   * path in the last bits only.
+   * Adam through the one-pass kernel of @resnet-ts/kernels (wasm: float32 SIMD; cpu: float64 per
+   * element): the same update as {@link delta}; results differ from the composed path in the last
+   * bits only.
    */
   private applyFusedAdam(params: readonly ParamUpdate[], lr: number, weightDecay: number, t: number): void {
-    const spec = this.spec as Extract<OptimizerSpec, { type: 'adam' }>;
-    const beta1 = spec.beta1 ?? 0.9;
-    const beta2 = spec.beta2 ?? 0.999;
-    const shared = { lr, beta1, beta2, epsilon: spec.epsilon ?? 1e-7, biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t };
+    const { beta1, beta2, epsilon } = adamSettings(this.spec as AdamSpec);
+    const shared = { lr, beta1, beta2, epsilon, biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t };
     tf.tidy(() => {
       for (const p of params) {
         const m = this.slot(p, 'm');
@@ -93,9 +98,7 @@ export class Optimizer {
     const spec = this.spec;
     const g = p.grad;
     if (spec.type === 'adam') {
-      const beta1 = spec.beta1 ?? 0.9;
-      const beta2 = spec.beta2 ?? 0.999;
-      const epsilon = spec.epsilon ?? 1e-7;
+      const { beta1, beta2, epsilon } = adamSettings(spec);
       const m = this.slot(p, 'm');
       const v = this.slot(p, 'v');
       m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));

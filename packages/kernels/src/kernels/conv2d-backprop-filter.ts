@@ -49,11 +49,11 @@ function conv2DBackpropFilter(args: {
   const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth } = info;
   const { batchSize, inHeight, inWidth, inChannels, outChannels } = info;
   const { top, left } = info.padInfo;
+  const pointwise = filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && top + left === 0;
+  if (pointwise) return pointwiseFilterGradient(args.backend, x, dy);
   // Rows/columns the last windows reach beyond the input are padded; unread ones are never copied.
   const bottom = Math.max(0, filterHeight + (outHeight - 1) * strideHeight - inHeight - top);
   const right = Math.max(0, filterWidth + (outWidth - 1) * strideWidth - inWidth - left);
-  const pointwise = filterHeight === 1 && filterWidth === 1 && strideHeight === 1 && strideWidth === 1 && top + left === 0;
-  if (pointwise) return pointwiseFilterGradient(args.backend, x, dy);
   const images = largestDivisorAtMost(batchSize, Math.floor(POSITIONS_PER_PRODUCT / (outHeight * outWidth)));
   const groups = batchSize / images;
   const positions = images * outHeight * outWidth;

@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { heapAddress, type WasmHeapBackend } from '../wasm/heap-copies';
 import { simdKernelsFor } from '../wasm/simd-module';
-import { captureStockKernel, WASM } from '../wasm/stock-kernels';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap };
+import { withStockFallback, type WasmKernelArgs } from '../wasm/stock-kernels';
 
 /**
  * Batch normalization with per-channel (rank-1) statistics as one SIMD multiply-add per element:
  * scale = gamma / sqrt(var + eps) and shift = beta - mean * scale are folded per channel first.
  * The stock wasm kernel is a scalar loop. Other statistics shapes go to the stock kernel.
  */
-function fusedBatchNorm(args: KernelArgs): tf.TensorInfo {
+function fusedBatchNorm(args: WasmKernelArgs): tf.TensorInfo | null {
   const { x, mean, variance, offset, scale } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
   const channels = x!.shape[x!.shape.length - 1];
@@ -18,13 +16,13 @@ function fusedBatchNorm(args: KernelArgs): tf.TensorInfo {
   const wasm = args.backend as unknown as WasmHeapBackend;
   const simd = simdKernelsFor(wasm.wasm);
   const fits = x!.dtype === 'float32' && mean != null && variance != null && [mean, variance, offset, scale].every(perChannel);
-  if (!simd || !fits) return captureStockKernel(tf.FusedBatchNorm).kernelFunc(args as any) as tf.TensorInfo;
+  if (!simd || !fits) return null;
 
   const out = wasm.makeOutput(x!.shape, 'float32');
   const folded = wasm.makeOutput([2 * channels], 'float32');
   // Views are taken after allocating: a heap growth replaces the buffer.
   const buffer = wasm.wasm.HEAPU8.buffer;
-  const view = (t: tf.TensorInfo, length = channels) => new Float32Array(buffer, wasm.dataIdMap.get(t.dataId).memoryOffset, length);
+  const view = (t: tf.TensorInfo, length = channels) => new Float32Array(buffer, heapAddress(args.backend, t), length);
   const [means, variances] = [view(mean!), view(variance!)];
   const gammas = scale ? view(scale) : null;
   const betas = offset ? view(offset) : null;
@@ -35,29 +33,12 @@ function fusedBatchNorm(args: KernelArgs): tf.TensorInfo {
     foldedValues[channels + c] = (betas ? betas[c] : 0) - means[c] * gain;
   }
   const rows = tf.util.sizeFromShape(x!.shape) / channels;
-  const foldedAt = wasm.dataIdMap.get(folded.dataId).memoryOffset;
-  simd.channel_affine(wasm.dataIdMap.get(x!.dataId).memoryOffset, rows, channels, foldedAt, foldedAt + 4 * channels, wasm.dataIdMap.get(out.dataId).memoryOffset);
+  const foldedAt = heapAddress(args.backend, folded);
+  simd.channel_affine(heapAddress(args.backend, x!), rows, channels, foldedAt, foldedAt + 4 * channels, heapAddress(args.backend, out));
   args.backend.disposeData(folded.dataId);
   return out;
 }
 
-/** ReLU as SIMD max(x, 0). */
-function relu(args: KernelArgs): tf.TensorInfo {
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const wasm = args.backend as unknown as WasmHeapBackend;
-  const simd = x.dtype === 'float32' ? simdKernelsFor(wasm.wasm) : null;
-  if (!simd) return captureStockKernel(tf.Relu).kernelFunc(args as any) as tf.TensorInfo;
-  const out = wasm.makeOutput(x.shape, 'float32');
-  simd.relu(wasm.dataIdMap.get(x.dataId).memoryOffset, tf.util.sizeFromShape(x.shape), wasm.dataIdMap.get(out.dataId).memoryOffset);
-  return out;
-}
-
 export function fusedBatchNormConfig(): tf.KernelConfig {
-  const { setupFunc } = captureStockKernel(tf.FusedBatchNorm);
-  return { kernelName: tf.FusedBatchNorm, backendName: WASM, setupFunc, kernelFunc: fusedBatchNorm as unknown as tf.KernelFunc };
-}
-
-export function reluConfig(): tf.KernelConfig {
-  const { setupFunc } = captureStockKernel(tf.Relu);
-  return { kernelName: tf.Relu, backendName: WASM, setupFunc, kernelFunc: relu as unknown as tf.KernelFunc };
+  return withStockFallback(tf.FusedBatchNorm, fusedBatchNorm);
 }

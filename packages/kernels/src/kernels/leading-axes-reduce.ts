@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { heapAddress, type WasmHeapBackend } from '../wasm/heap-copies';
 import { simdKernelsFor } from '../wasm/simd-module';
-import { captureStockKernel, WASM } from '../wasm/stock-kernels';
+import { withStockFallback, type WasmKernelArgs } from '../wasm/stock-kernels';
 
 interface ReduceAttrs {
   axis: number | number[];
@@ -23,11 +23,11 @@ function leadingAxesCount(axis: number | number[], rank: number): number {
  * Anything else goes to the stock kernel.
  */
 function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
-  return (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
+  return (args: WasmKernelArgs): tf.TensorInfo | null => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as ReduceAttrs;
     const leading = x.dtype === 'float32' ? leadingAxesCount(axis, x.shape.length) : 0;
-    if (leading === 0) return captureStockKernel(kernelName).kernelFunc(args as any) as tf.TensorInfo;
+    if (leading === 0) return null;
 
     const rows = tf.util.sizeFromShape(x.shape.slice(0, leading));
     const columns = tf.util.sizeFromShape(x.shape.slice(leading));
@@ -39,7 +39,7 @@ function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
     if (simd) {
       // float64 column accumulators: 8 bytes per column, freed right after.
       const accumulator = wasm.makeOutput([2 * columns], 'float32');
-      const at = (info: tf.TensorInfo) => wasm.dataIdMap.get(info.dataId).memoryOffset;
+      const at = (info: tf.TensorInfo) => heapAddress(args.backend, info);
       simd.col_sum(at(x), rows, columns, at(accumulator), at(out), scale);
       args.backend.disposeData(accumulator.dataId);
       return out;
@@ -59,19 +59,9 @@ function leadingAxesReduce(kernelName: 'Sum' | 'Mean') {
 }
 
 export function sumConfig(): tf.KernelConfig {
-  return {
-    kernelName: tf.Sum,
-    backendName: WASM,
-    setupFunc: captureStockKernel(tf.Sum).setupFunc,
-    kernelFunc: leadingAxesReduce('Sum') as unknown as tf.KernelFunc,
-  };
+  return withStockFallback(tf.Sum, leadingAxesReduce('Sum'));
 }
 
 export function meanConfig(): tf.KernelConfig {
-  return {
-    kernelName: tf.Mean,
-    backendName: WASM,
-    setupFunc: captureStockKernel(tf.Mean).setupFunc,
-    kernelFunc: leadingAxesReduce('Mean') as unknown as tf.KernelFunc,
-  };
+  return withStockFallback(tf.Mean, leadingAxesReduce('Mean'));
 }

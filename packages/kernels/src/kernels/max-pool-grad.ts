@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeapBackend } from '../wasm/heap-copies';
-import { captureStockKernel, WASM } from '../wasm/stock-kernels';
+import { withStockFallback, type WasmKernelArgs } from '../wasm/stock-kernels';
 
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
@@ -14,9 +14,9 @@ interface MaxPoolGradAttrs {
  * backend's rule). One pass over the output with the window scanned along contiguous channels;
  * the stock wasm kernel took 62 ms for ResNet50's stem pool at 64x64 batch 32, this 25 ms.
  */
-function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo | null {
   const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-  if (input.dtype !== 'float32' || dy.dtype !== 'float32') return captureStockKernel(tf.MaxPoolGrad).kernelFunc(args as any) as tf.TensorInfo;
+  if (input.dtype !== 'float32' || dy.dtype !== 'float32') return null;
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], filterSize, strides, 1, pad as any, dimRoundingMode,
@@ -70,7 +70,5 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
 }
 
 export function maxPoolGradConfig(): tf.KernelConfig {
-  // The stock kernel (used for the other cases) binds its wasm function in its setupFunc.
-  const { setupFunc } = captureStockKernel(tf.MaxPoolGrad);
-  return { kernelName: tf.MaxPoolGrad, backendName: WASM, setupFunc, kernelFunc: maxPoolGrad as unknown as tf.KernelFunc };
+  return withStockFallback(tf.MaxPoolGrad, maxPoolGrad);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmHeapBackend } from '../wasm/heap-copies';
-import { captureStockKernel, WASM } from '../wasm/stock-kernels';
+import { withStockFallback, type WasmKernelArgs } from '../wasm/stock-kernels';
 
 /**
  * Tile when the output is whole copies of the input: every axis up to the last repeated one has
@@ -8,12 +8,12 @@ import { captureStockKernel, WASM } from '../wasm/stock-kernels';
  * Copies the input once, then doubles the filled part with memmove; the stock wasm kernel walks
  * every output element with index arithmetic. Other cases go to the stock kernel.
  */
-function tile(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function wholeCopiesTile(args: WasmKernelArgs): tf.TensorInfo | null {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const { reps } = args.attrs as unknown as { reps: number[] };
   const lastRepeated = reps.reduce((last, r, i) => (r > 1 ? i : last), -1);
   const wholeCopies = x.dtype === 'float32' && reps.length === x.shape.length && x.shape.slice(0, lastRepeated + 1).every((d) => d === 1);
-  if (!wholeCopies) return captureStockKernel(tf.Tile).kernelFunc(args as any) as tf.TensorInfo;
+  if (!wholeCopies) return null;
 
   const wasm = args.backend as unknown as WasmHeapBackend;
   const out = wasm.makeOutput(x.shape.map((d, i) => d * reps[i]), 'float32');
@@ -30,7 +30,5 @@ function tile(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; 
 }
 
 export function tileConfig(): tf.KernelConfig {
-  // The stock kernel (used for the other cases) binds its wasm function in its setupFunc.
-  const { setupFunc } = captureStockKernel(tf.Tile);
-  return { kernelName: tf.Tile, backendName: WASM, setupFunc, kernelFunc: tile as unknown as tf.KernelFunc };
+  return withStockFallback(tf.Tile, wholeCopiesTile);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { heapAddress, type WasmHeapBackend } from '../wasm/heap-copies';
 import { simdKernelsFor } from '../wasm/simd-module';
-import { captureStockKernel, WASM } from '../wasm/stock-kernels';
+import { withStockFallback } from '../wasm/stock-kernels';
 
 /** A permutation seen as `batch` transposes of [rows, cols] matrices. */
 interface MatrixTransposePlan {
@@ -41,8 +41,8 @@ export function fastTranspose(backend: tf.KernelBackend, x: tf.TensorInfo, perm:
   const simd = plan ? simdKernelsFor(wasm.wasm) : null;
   if (!plan || !simd) return null;
   const out = wasm.makeOutput(perm.map((axis) => x.shape[axis]), 'float32');
-  const source = wasm.dataIdMap.get(x.dataId).memoryOffset;
-  const target = wasm.dataIdMap.get(out.dataId).memoryOffset;
+  const source = heapAddress(backend, x);
+  const target = heapAddress(backend, out);
   const matrixBytes = plan.rows * plan.cols * 4;
   for (let b = 0; b < plan.batch; b++) {
     simd.transpose2d(source + b * matrixBytes, plan.rows, plan.cols, target + b * matrixBytes);
@@ -51,15 +51,7 @@ export function fastTranspose(backend: tf.KernelBackend, x: tf.TensorInfo, perm:
 }
 
 export function transposeConfig(): tf.KernelConfig {
-  const stock = captureStockKernel(tf.Transpose);
-  return {
-    kernelName: tf.Transpose,
-    backendName: WASM,
-    setupFunc: stock.setupFunc,
-    kernelFunc: ((args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      const { perm } = args.attrs as unknown as { perm: number[] };
-      return fastTranspose(args.backend, x, perm) ?? stock.kernelFunc(args as any);
-    }) as unknown as tf.KernelFunc,
-  };
+  return withStockFallback(tf.Transpose, ({ inputs, attrs, backend }) =>
+    fastTranspose(backend, (inputs as { x: tf.TensorInfo }).x, (attrs as unknown as { perm: number[] }).perm),
+  );
 }

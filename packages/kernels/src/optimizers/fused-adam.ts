@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from '../wasm/heap-copies';
+import { heapAddress, type WasmHeapBackend } from '../wasm/heap-copies';
 import { simdKernelsFor } from '../wasm/simd-module';
 import { float32Views, isWasmBackend } from './float32-views';
 
@@ -31,9 +31,9 @@ let registered = false;
 /**
  * One Adam step in one pass over the four arrays (weight, first and second moment, gradient),
  * instead of the ~14 element-wise kernels the composed update runs (each a full pass over memory;
- * over ResNet50's 25M weights they took about 160 ms per step on wasm, the SIMD kernel 33 ms). On wasm the SIMD
- * kernel of wasm/simd-kernels.wat runs it in float32; elsewhere (cpu, or wasm without SIMD) a
- * JavaScript loop computes each element in float64 and rounds once.
+ * over ResNet50's 25M weights they took about 160 ms per step on wasm, the SIMD kernel 33 ms).
+ * On wasm the SIMD kernel of wasm/simd-kernels.wat runs it in float32; elsewhere (cpu, or wasm
+ * without SIMD) a JavaScript loop computes each element in float64 and rounds once.
  */
 function fusedAdamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo[] {
   const { x, m, v, g } = args.inputs as Record<'x' | 'm' | 'v' | 'g', tf.TensorInfo>;
@@ -50,7 +50,7 @@ function fusedAdamKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
     // Same update in float32 SIMD lanes, 4 elements per instruction, on the wasm heap.
     const wasm = args.backend as unknown as WasmHeapBackend;
     const outputs = [0, 1, 2].map(() => wasm.makeOutput(x.shape, 'float32'));
-    const at = (info: tf.TensorInfo) => wasm.dataIdMap.get(info.dataId).memoryOffset;
+    const at = (info: tf.TensorInfo) => heapAddress(args.backend, info);
     const [xOut, mOut, vOut] = outputs.map(at);
     const size = tf.util.sizeFromShape(x.shape);
     simd.adam(at(x), at(m), at(v), at(g), xOut, mOut, vOut, size, lr / biasCorrection1, beta1, beta2, 1 / biasCorrection2, epsilon, 1 - decay);

@@ -8,6 +8,11 @@ export interface WasmHeapBackend {
   wasm: { HEAPU8: Uint8Array };
 }
 
+/** Byte address of a tensor's data in the wasm heap (what the SIMD module's functions take). */
+export function heapAddress(backend: tf.KernelBackend, info: tf.TensorInfo): number {
+  return (backend as unknown as WasmHeapBackend).dataIdMap.get(info.dataId).memoryOffset;
+}
+
 /** Which patches {@link gatherPatches} copies: those of a group of images of a padded NHWC input. */
 export interface PatchWindow {
   firstImage: number;
@@ -43,8 +48,8 @@ export function gatherPatchesTransposed(
   const simd = simdKernelsFor(wasm.wasm);
   if (simd) {
     // One call per (tap, channel): all the group's images and output rows, SIMD along each row.
-    const sourceBytes = wasm.dataIdMap.get(x.dataId).memoryOffset;
-    let targetBytes = wasm.dataIdMap.get(out.dataId).memoryOffset;
+    const sourceBytes = heapAddress(backend, x);
+    let targetBytes = heapAddress(backend, out);
     for (let kh = 0; kh < filterHeight; kh++) {
       for (let kw = 0; kw < filterWidth; kw++) {
         for (let c = 0; c < channels; c++) {

@@ -21,3 +21,25 @@ export function captureStockKernel(name: string): tf.KernelConfig {
   stock.set(name, config);
   return config;
 }
+
+/** What tfjs passes a kernel function. */
+export interface WasmKernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}
+
+/**
+ * A wasm kernel `name` that runs `fast` and, where `fast` returns null (a case it does not
+ * cover), the stock kernel. The stock setupFunc is kept: stock kernels bind their wasm functions
+ * there. Captures the stock kernel now, before it is replaced.
+ */
+export function withStockFallback(name: string, fast: (args: WasmKernelArgs) => tf.TensorInfo | null): tf.KernelConfig {
+  const stock = captureStockKernel(name);
+  return {
+    kernelName: name,
+    backendName: WASM,
+    setupFunc: stock.setupFunc,
+    kernelFunc: ((args: WasmKernelArgs) => fast(args) ?? stock.kernelFunc(args as any)) as unknown as tf.KernelFunc,
+  };
+}
