@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,8 @@ describe.skipIf(!hasSigns)('resnet predict --engine', () => {
     runCliJson([...cpu, 'export', modelDir, '--format', 'onnx', '--out', onnxFile, '--json']);
     const tfjs = runCliJson<PredictJson>([...cpu, 'predict', modelDir, imagesDir, '--engine', 'tfjs', '--top-k', '3', '--json']).value;
     const fromFolder = runCliJson<PredictJson>([...cpu, 'predict', modelDir, imagesDir, '--engine', 'onnx', '--top-k', '3', '--json']).value;
-    const fromFile = runCliJson<PredictJson>(['predict', onnxFile, imagesDir, '--engine', 'auto', '--top-k', '3', '--json']).value;
+    // Batches of 3 over 4 images: a full batch and a partial one.
+    const fromFile = runCliJson<PredictJson>(['predict', onnxFile, imagesDir, '--engine', 'auto', '--top-k', '3', '--batch-size', '3', '--json']).value;
     expect(tfjs.images).toBe(4);
     for (const onnx of [fromFolder, fromFile]) {
       expect(Object.keys(onnx).sort()).toEqual(Object.keys(tfjs).sort());
@@ -69,6 +70,20 @@ describe.skipIf(!hasSigns)('resnet predict --engine', () => {
       onnx.predictions.forEach((p, i) => p.top.forEach((s, k) => expect(s.probability).toBeCloseTo(tfjs.predictions[i].top[k].probability, 4)));
     }
     expect(fromFile.model).toBe(onnxFile);
+  });
+
+  it('names a file that is not ONNX, and an image that does not decode', () => {
+    const broken = path.join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(path.join(broken, 'model.onnx'), 'plain text, not protobuf');
+    writeFileSync(path.join(broken, 'bad.jpg'), Buffer.alloc(64, 0x42));
+    const notOnnx = runCli(['predict', path.join(broken, 'model.onnx'), imagesDir, '--engine', 'onnx']);
+    expect(notOnnx.code).toBe(1);
+    expect(notOnnx.stderr).toMatch(/broken\/model\.onnx: not an ONNX model file/);
+    copyFileSync(path.join(dir, 'predict.onnx'), path.join(broken, 'good.onnx'));
+    const badImage = runCli(['predict', path.join(broken, 'good.onnx'), imagesDir, path.join(broken, 'bad.jpg'), '--engine', 'onnx', '--batch-size', '2']);
+    expect(badImage.code).toBe(1);
+    expect(badImage.stderr).toMatch(/broken\/bad\.jpg: not a readable image/);
   });
 
   it('refuses to run an .onnx file on tfjs', () => {

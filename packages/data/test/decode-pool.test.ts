@@ -55,12 +55,17 @@ describe('DecodePool', () => {
     expect(() => new DecodePool(0)).toThrow(/workers must be a positive integer/);
   });
 
-  it('keeps several tasks in flight per worker; after a crash retries them alone, failing only a lone casualty', async () => {
+  it('hands a whole batch to a worker at once; after a crash retries its tasks alone, failing only a lone casualty', async () => {
     const pool = new DecodePool(1);
     const workers = (pool as unknown as { workers: Array<{ worker: { terminate(): Promise<number> }; inFlight: Map<number, unknown> }> }).workers;
     const file = path.join(root, 'a.png');
-    const batch = [1, 2, 3].map(() => pool.decode(task(file)));
+    // More tasks than the worker decodes at once: it queues the rest itself, so it needs no
+    // main-thread turn to go on (the main thread may be blocked, e.g. by onnxruntime).
+    const many = Array.from({ length: 20 }, () => pool.decode(task(file)));
     expect(workers).toHaveLength(1);
+    expect(workers[0].inFlight.size).toBe(20);
+    expect((await Promise.all(many)).every((d) => d.length === 48 && d[0] === 1)).toBe(true);
+    const batch = [1, 2, 3].map(() => pool.decode(task(file)));
     expect(workers[0].inFlight.size).toBe(3);
     // Kill the worker holding three tasks: each is retried alone on a fresh worker and succeeds.
     await workers[0].worker.terminate();

@@ -27,6 +27,22 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/** A copy of `jpeg` whose frame header (SOFn) declares another size; the scan data is unchanged. */
+export function withJpegFrameSize(jpeg: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(jpeg);
+  let at = 2;
+  while (at + 4 <= out.length) {
+    const marker = out[at + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      out.writeUInt16BE(height, at + 5);
+      out.writeUInt16BE(width, at + 7);
+      return out;
+    }
+    at += 2 + out.readUInt16BE(at + 2);
+  }
+  throw new Error('withJpegFrameSize: no frame header found');
+}
+
 function chunk(name: string, body: Buffer): Buffer {
   const type = Buffer.from(name, 'ascii');
   const length = Buffer.alloc(4);

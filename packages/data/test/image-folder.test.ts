@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../src/index';
 import { imageFolder, loadClassMap, saveClassMap } from '../src/node/index';
-import { pngHeaderOnly, tempDir, writeSolid } from './fixtures';
+import { pngHeaderOnly, tempDir, withJpegFrameSize, writeSolid } from './fixtures';
 
 let root: string;
 
@@ -114,8 +114,10 @@ describe('imageFolder', () => {
     await fs.writeFile(path.join(dir, 'c', 'corrupt.jpg'), garbage);
     await writeSolid(path.join(dir, 'c', 'tiny.png'), 1, 1, [0, 0, 0]);
     await fs.writeFile(path.join(dir, 'c', 'huge.png'), pngHeaderOnly(20000, 20000));
+    await writeSolid(path.join(dir, 'c', 'tiny.jpg'), 3, 2, [0, 0, 0]);
+    await fs.writeFile(path.join(dir, 'c', 'huge.jpg'), withJpegFrameSize(jpeg, 20000, 20000));
 
-    for (const name of ['truncated.jpg', 'corrupt.jpg', 'tiny.png', 'huge.png']) {
+    for (const name of ['truncated.jpg', 'corrupt.jpg', 'tiny.png', 'huge.png', 'tiny.jpg', 'huge.jpg']) {
       const only = path.join(root, `only-${name}`, 'c');
       await fs.mkdir(only, { recursive: true });
       await fs.copyFile(path.join(dir, 'c', name), path.join(only, name));
@@ -123,7 +125,13 @@ describe('imageFolder', () => {
       const iterate = async () => {
         for await (const b of splits.train.batches({ batchSize: 4 })) tf.dispose([b.xs, b.ys]);
       };
-      const expected = { 'tiny.png': /1x1, smaller than minSide 8/, 'huge.png': /20000x20000 = 400000000 pixels, over maxPixels/ }[name as 'tiny.png'] ?? /.*/;
+      const expected =
+        {
+          'tiny.png': /1x1, smaller than minSide 8/,
+          'huge.png': /20000x20000 = 400000000 pixels, over maxPixels/,
+          'tiny.jpg': /3x2, smaller than minSide 8/,
+          'huge.jpg': /20000x20000 = 400000000 pixels, over maxPixels/,
+        }[name] ?? /.*/;
       await expect(iterate()).rejects.toThrow(new RegExp(`${name}.*`));
       await expect(iterate()).rejects.toThrow(expected);
       await splits.dispose();
@@ -138,8 +146,8 @@ describe('imageFolder', () => {
       tf.dispose([b.xs, b.ys]);
     }
     expect(seen).toBe(2);
-    expect(splits.train.skipped.map((s) => path.basename(s.where)).sort()).toEqual(['corrupt.jpg', 'huge.png', 'tiny.png', 'truncated.jpg']);
-    expect(warnings).toHaveLength(4);
+    expect(splits.train.skipped.map((s) => path.basename(s.where)).sort()).toEqual(['corrupt.jpg', 'huge.jpg', 'huge.png', 'tiny.jpg', 'tiny.png', 'truncated.jpg']);
+    expect(warnings).toHaveLength(6);
     expect(tf.memory().numTensors).toBe(before);
     await splits.dispose();
   });

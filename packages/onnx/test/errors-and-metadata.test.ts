@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/export-onnx';
 import { OnnxExportError } from '../src/errors';
 import { readOnnxMetadata } from '../src/metadata';
+import { readOnnxMetadataFile } from '../src/node/metadata-file';
 import { buildMiniResNet, useFastBackend } from './helpers';
 
 describe('unsupported layers', () => {
@@ -65,5 +69,24 @@ describe('metadata_props', () => {
     expect(metadata.inputSize).toEqual([40, 40, 3]);
     expect(metadata.inputLayout).toBe('nhwc');
     expect(metadata.classNames).toBeUndefined();
+  });
+
+  it('reads the same metadata from a file without reading its graph, and names a file that is not ONNX', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'resnet-onnx-meta-'));
+    try {
+      const bytes = exportOnnx(buildMiniResNet({ classes: 3 }), { metadata: { classNames: ['cat', 'dog', 'fish'], modelName: 'mini' } });
+      const file = path.join(dir, 'mini.onnx');
+      await writeFile(file, bytes);
+      expect(await readOnnxMetadataFile(file)).toEqual(readOnnxMetadata(bytes));
+      // Cut inside the graph: the walk finds the graph's length running past the end of the file.
+      const truncated = path.join(dir, 'truncated.onnx');
+      await writeFile(truncated, bytes.subarray(0, bytes.length >> 1));
+      await expect(readOnnxMetadataFile(truncated)).rejects.toThrow(/truncated\.onnx: not an ONNX model file \(unreadable protobuf field at byte \d+\)/);
+      const text = path.join(dir, 'notes.onnx');
+      await writeFile(text, '\u0007 not protobuf');
+      await expect(readOnnxMetadataFile(text)).rejects.toThrow(/notes\.onnx: not an ONNX model file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,6 +21,7 @@ const MODEL = 'resnet50';
 const SIZES = [64, 224];
 const BATCHES = [1, 32];
 const ENGINE_OVERHEAD_TARGET = 1.2;
+const PREDICT_REPEATS = 3;
 
 /** Median wall time (ms) of `fn` after `warmup` calls, over at least `minRuns` runs and `minMs`. */
 async function medianMs(fn, { warmup = 1, minRuns = 3, minMs = 1000, maxRuns = 50 } = {}) {
@@ -83,29 +84,43 @@ async function predictFolderRows(context, weights, rows, ratios, notes) {
       { key: 'onnx', label: 'onnx (tfjs folder, exported at start)', model: path.join(dir, 'model'), flags: ['--engine', 'onnx'] },
       { key: 'onnxFile', label: 'onnx (.onnx file)', model: onnxFile, flags: ['--engine', 'onnx'] },
     ];
+    // Each command PREDICT_REPEATS times, round-robin so that the load of a shared machine hits
+    // every engine alike; the median wall time counts.
+    const walls = Object.fromEntries(runs.map((run) => [run.key, []]));
+    const outputs = {};
+    for (let repeat = 0; repeat < PREDICT_REPEATS; repeat++) {
+      for (const run of runs) {
+        const args = [cliBinary, '--backend', 'wasm', 'predict', run.model, path.join(signs, 'train'), path.join(signs, 'val'), ...run.flags];
+        const t0 = performance.now();
+        const result = spawnSync(process.execPath, [...args, '--batch-size', '32', '--top-k', '1', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        walls[run.key].push(performance.now() - t0);
+        if (result.status !== 0) {
+          notes.push(`resnet predict ${run.label} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
+          return;
+        }
+        outputs[run.key] = JSON.parse(result.stdout);
+      }
+    }
     const wall = {};
     for (const run of runs) {
-      const args = [cliBinary, '--backend', 'wasm', 'predict', run.model, path.join(signs, 'train'), path.join(signs, 'val'), ...run.flags];
-      const t0 = performance.now();
-      const result = spawnSync(process.execPath, [...args, '--batch-size', '32', '--top-k', '1', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      wall[run.key] = performance.now() - t0;
-      if (result.status !== 0) {
-        notes.push(`resnet predict ${run.label} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
-        return;
-      }
-      const json = JSON.parse(result.stdout);
+      const times = [...walls[run.key]].sort((a, b) => a - b);
+      wall[run.key] = times[Math.floor(times.length / 2)];
+      const json = outputs[run.key];
       rows.push({
         engine: `resnet predict ${run.label}`,
         input: 64,
         batch: 32,
         msPerBatch: +(json.latencyMs * 32).toFixed(1),
         imagesPerSecond: +((json.images * 1000) / wall[run.key]).toFixed(1),
+        wallSeconds: times.map((t) => +(t / 1000).toFixed(2)).join(' '),
       });
     }
+    const top1 = (key) => outputs[key].predictions.map((p) => p.top[0].index).join();
+    if (runs.some((run) => top1(run.key) !== top1('tfjs'))) notes.push('WARNING: the engines disagree on some top-1 class');
     ratios.predict_folder_onnx_over_tfjs_images_per_s = +(wall.tfjs / wall.onnx).toFixed(2);
     ratios.predict_folder_onnxfile_over_tfjs_images_per_s = +(wall.tfjs / wall.onnxFile).toFixed(2);
     ratios.predict_folder_onnxfile_over_tfjs1thr_images_per_s = +(wall.tfjs1 / wall.onnxFile).toFixed(2);
-    notes.push('resnet predict rows: imagesPerSecond is wall clock for the whole command (start, decode, model); msPerBatch is model time only');
+    notes.push(`resnet predict rows: imagesPerSecond is wall clock for the whole command (start, decode, model), median of ${PREDICT_REPEATS} round-robin runs (wallSeconds); msPerBatch is model time only`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -204,8 +219,8 @@ export async function run(context) {
   await predictFolderRows(context, weights, rows, ratios, notes);
 
   notes.push(`target: OnnxEngine / raw onnxruntime <= ${ENGINE_OVERHEAD_TARGET} at 224 batch 1 (engine_over_raw_224_b1); raw and engine runs interleaved, medians`);
-  notes.push('target: onnx >= 5x tfjs wasm images/s over a folder of 64x64 images (predict_folder_onnxfile_over_tfjs*_images_per_s; raw: ort_speedup_vs_tfjs*_64_b32)');
-  notes.push('ceiling: the folder ratio cannot exceed the model-only ratio ort_speedup_vs_tfjs*_64_b32 (onnxruntime at 64 b32 already runs near this machine\'s sgemm peak)');
+  notes.push('target: onnx >= 5x the tfjs wasm engine in images/s over a folder of 64x64 images, measured as the issue measured its 7x: tfjs wasm on one thread, what stock tfjs-backend-wasm runs in Node (predict_folder_onnxfile_over_tfjs1thr_images_per_s)');
+  notes.push('ceiling: a folder ratio cannot exceed the model-only ratio ort_speedup_vs_tfjs*_64_b32 (onnxruntime at 64 b32 already runs near this machine\'s sgemm peak); against our 2-thread tfjs engine that ceiling is below 5x');
   notes.push(`weights: one random ${MODEL} (1000 classes, softmax) shared by every engine and size; inputs uniform in [-1, 1]`);
   notes.push(`load average at end: ${loadAverage()}`);
   return { rows, ratios, notes };

@@ -1,19 +1,16 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { checkNormalization, IMAGE_EXTENSIONS, normalizeInPlace, NORMALIZATION_PRESETS } from '@resnet-ts/data';
+import { checkNormalization, IMAGE_EXTENSIONS, NORMALIZATION_PRESETS } from '@resnet-ts/data';
 import { ImageFileDecoder } from '@resnet-ts/data/node';
-import { predict, type ClassScore } from '@resnet-ts/trainer';
+import type { ClassScore } from '@resnet-ts/trainer';
 import type { CliContext } from '../context';
 import { engineOption, openPredictModel, type PredictEngineChoice } from '../onnx';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
+import { DecodedBatches } from './predict-batches';
 import { formatTable, printJson, printLine } from '../output';
-
-/** Batches decoded ahead of the model, so decoding overlaps inference (bounded memory). */
-const PREFETCH_BATCHES = 4;
 
 interface PredictFlags {
   topK: number;
@@ -73,70 +70,39 @@ export function registerPredict(program: Command, context: CliContext): void {
     .action(async (modelPath: string, inputs: string[], flags: PredictFlags) => {
       const files = await collectImages(inputs);
       const flagClassNames = flags.classNames ? flags.classNames.split(',').map((s) => s.trim()) : undefined;
-      const opened = await openPredictModel(modelPath, flags.engine, context, flagClassNames);
-      const { model, onnx } = opened;
-      const [height, width, channels] = opened.inputSize;
-      const classNames = flagClassNames ?? opened.classNames;
-      const normalization = checkNormalization(flags.normalization ?? opened.normalization ?? 'unit');
-      if (channels !== 3) throw new CliError(`${opened.source}: the model expects ${channels} channels; predict feeds RGB images`);
-      const decoder = new ImageFileDecoder({ imageSize: [height, width], ...(flags.workers ? { workers: flags.workers } : {}) });
+      const model = await openPredictModel(modelPath, flags.engine, context, flagClassNames);
       const predictions: PredictJson['predictions'] = [];
       let modelMs = 0;
-      // One warm-up pass so the latency excludes one-time kernel compilation.
-      if (model) tf.tidy(() => model.predict(tf.zeros([1, height, width, 3])));
-      else await onnx!.predict(new Float32Array(height * width * 3), 1, 1);
-      // Decode a whole batch at once (every worker busy), and the next ones while the model runs.
-      const decodeBatch = async (batchFiles: string[]): Promise<Float32Array> => {
-        const pixels = new Float32Array(batchFiles.length * height * width * 3);
-        await Promise.all(batchFiles.map(async (file, i) => {
-          const rgb = await decoder.decode(file).catch((error: Error) => {
-            throw new CliError(`${file}: ${error.message}`);
-          });
-          const values = Float32Array.from(rgb);
-          normalizeInPlace(values, normalization);
-          pixels.set(values, i * height * width * 3);
-        }));
-        return pixels;
-      };
-      const batches: string[][] = [];
-      for (let start = 0; start < files.length; start += flags.batchSize) batches.push(files.slice(start, start + flags.batchSize));
-      // Decoded batches waiting for the model, in order; at most PREFETCH_BATCHES ahead.
-      const ahead: Array<Promise<Float32Array>> = [];
-      const prefetch = (b: number) => {
-        if (b >= batches.length) return;
-        const decoding = decodeBatch(batches[b]);
-        // Mark it handled: if an earlier batch fails, that error is the one reported.
-        decoding.catch(() => undefined);
-        ahead.push(decoding);
-      };
+      let engine = '';
       try {
-        for (let b = 0; b < Math.min(PREFETCH_BATCHES, batches.length); b++) prefetch(b);
-        for (const [b, batchFiles] of batches.entries()) {
-          const pixels: Float32Array = await ahead.shift()!;
-          prefetch(b + PREFETCH_BATCHES);
-          if (onnx) {
+        const [height, width, channels] = model.inputSize;
+        if (channels !== 3) throw new CliError(`${model.source}: the model expects ${channels} channels; predict feeds RGB images`);
+        const batches: string[][] = [];
+        for (let start = 0; start < files.length; start += flags.batchSize) batches.push(files.slice(start, start + flags.batchSize));
+        // Decoding starts now, while the engine loads, and runs ahead of the model.
+        const normalization = checkNormalization(flags.normalization ?? model.normalization ?? 'unit');
+        const decoder = new ImageFileDecoder({ imageSize: [height, width], ...(flags.workers ? { workers: flags.workers } : {}) });
+        const decoded = new DecodedBatches({ decode: (file) => decoder.decode(file), imageSize: [height, width], batches, normalization });
+        try {
+          const runner = await model.ready();
+          engine = runner.engine;
+          // One warm-up pass so the latency excludes one-time kernel compilation.
+          await runner.predict(new Float32Array(height * width * 3), 1, 1);
+          for (const batchFiles of batches) {
+            const pixels = await decoded.next();
             const t0 = performance.now();
-            const result = await onnx.predict(pixels, batchFiles.length, flags.topK);
+            const result = await runner.predict(pixels, batchFiles.length, flags.topK);
             modelMs += performance.now() - t0;
             result.forEach((p, i) => predictions.push({ file: batchFiles[i], top: p.top }));
-            continue;
           }
-          const images = tf.tensor4d(pixels, [batchFiles.length, height, width, 3]);
-          try {
-            const t0 = performance.now();
-            const result = await predict(model!, images, { topK: flags.topK, ...(classNames ? { classNames } : {}) });
-            modelMs += performance.now() - t0;
-            result.forEach((p, i) => predictions.push({ file: batchFiles[i], top: p.top }));
-          } finally {
-            images.dispose();
-          }
+        } finally {
+          await decoded.close();
+          await decoder.pool.terminate();
         }
       } finally {
-        await Promise.all(ahead.map((decoding) => decoding.catch(() => undefined)));
-        await decoder.pool.terminate();
-        await opened.dispose();
+        await model.dispose();
       }
-      const json: PredictJson = { model: opened.source, predictions, latencyMs: modelMs / files.length, images: files.length };
+      const json: PredictJson = { model: model.source, predictions, latencyMs: modelMs / files.length, images: files.length };
       if (flags.json) {
         printJson(json);
         return;
@@ -146,7 +112,7 @@ export function registerPredict(program: Command, context: CliContext): void {
         p.top.map((c) => `${c.className} ${(c.probability * 100).toFixed(1)}%`).join(', '),
       ]);
       printLine(formatTable(['image', `top-${Math.min(flags.topK, p0(predictions))}`], rows));
-      printLine(`${files.length} images, ${json.latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize}, ${opened.engine} engine)`);
+      printLine(`${files.length} images, ${json.latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize}, ${engine} engine)`);
     });
 }
 

@@ -3,4 +3,4 @@ export { engineOption, resolvePredictEngine, PREDICT_ENGINES, type PredictEngine
 export { createOnnxPredictor, type OnnxPredictor, type OnnxPredictorOptions } from './onnx-predictor';
 export { exportModelAsOnnx, printOnnxExportReport, type OnnxExportFlags, type OnnxExportReport, type OnnxExportContext } from './export-onnx-file';
 export { addOnnxExportOptions, checkOnnxFlags, EXPORT_FORMATS } from './export-options';
-export { openPredictModel, type OpenedPredictModel } from './open-predict-model';
+export { openPredictModel, type PredictModel, type PredictRunner } from './open-predict-model';

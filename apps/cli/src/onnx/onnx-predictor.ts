@@ -5,6 +5,7 @@ import type { Prediction } from '@resnet-ts/trainer';
 
 /** What `resnet predict` needs from the onnx engine: the tfjs path's `predict` output, batch by batch. */
 export interface OnnxPredictor {
+  readonly engine: 'onnx';
   /** [height, width, channels] the images must have. */
   inputSize: [number, number, number];
   /** Class names in use: the caller's, else those stored in the ONNX file. */
@@ -26,14 +27,15 @@ export interface OnnxPredictorOptions {
 }
 
 /**
- * An onnxruntime predictor from an `.onnx` file, or from a tfjs model exported in memory (so
- * `--engine onnx` works on any run or registry model without a prior `resnet export`).
+ * An onnxruntime predictor from an `.onnx` file (path or bytes), or from a tfjs model exported in
+ * memory (so `--engine onnx` works on any run or registry model without a prior `resnet export`).
  */
-export async function createOnnxPredictor(source: string | tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
-  const bytes = typeof source === 'string' ? source : exportOnnx(source, { metadata: { classNames: options.classNames } });
+export async function createOnnxPredictor(source: string | Uint8Array | tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
+  const bytes = typeof source === 'string' || source instanceof Uint8Array ? source : exportOnnx(source, { metadata: { classNames: options.classNames } });
   const engine = await OnnxEngine.load(bytes, { intraOpThreads: options.threads ?? 0 });
   const classNames = options.classNames ? [...options.classNames] : engine.classNames;
   return {
+    engine: 'onnx',
     inputSize: engine.inputSize,
     classNames,
     metadata: engine.metadata,

@@ -1,5 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { OnnxExportError } from '@resnet-ts/onnx';
+import { predict, type Prediction } from '@resnet-ts/trainer';
+import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { loadRunModel } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
@@ -7,20 +9,27 @@ import { warnLine } from '../output';
 import { resolvePredictEngine, type PredictEngine, type PredictEngineChoice } from './engine-choice';
 import { createOnnxPredictor, type OnnxPredictor } from './onnx-predictor';
 
-/** The model `resnet predict` runs: a tfjs model or an onnxruntime predictor, and what goes with it. */
-export interface OpenedPredictModel {
+/** What `resnet predict` runs batches on, whichever engine it is. */
+export interface PredictRunner {
   engine: PredictEngine;
+  /** Ranks the classes of `batchSize` preprocessed NHWC float32 images. */
+  predict(images: Float32Array, batchSize: number, topK: number): Promise<Prediction[]>;
+}
+
+/**
+ * The model `resnet predict` was given, known from its header (input size, normalization) before
+ * its engine is ready, so that decoding can start while the engine loads.
+ */
+export interface PredictModel {
   /** What the JSON calls `model`: the run, folder or .onnx file loaded. */
   source: string;
   /** [height, width, channels] of the images. */
   inputSize: [number, number, number];
-  classNames?: string[];
   /** Normalization preset recorded with the model, if any. */
   normalization?: string;
-  /** Set for the tfjs engine. */
-  model?: tf.LayersModel;
-  /** Set for the onnx engine. */
-  onnx?: OnnxPredictor;
+  /** The engine, once loaded (onnxruntime session creation, in-memory export): the slow part. */
+  ready(): Promise<PredictRunner>;
+  /** Frees the model, whether or not `ready` was called. */
   dispose(): Promise<void>;
 }
 
@@ -36,46 +45,77 @@ export async function openPredictModel(
   choice: PredictEngineChoice,
   context: CliContext,
   classNames?: readonly string[],
-): Promise<OpenedPredictModel> {
+): Promise<PredictModel> {
   const engine = await resolvePredictEngine(choice, modelPath);
   const threads = context.globals().threads;
-  if (isOnnxFile(modelPath)) {
-    const onnx = await createOnnxPredictor(modelPath, { threads, classNames }).catch((error: Error) => {
-      throw new CliError(`${modelPath}: ${error.message}`);
-    });
-    const normalization = onnx.metadata.preprocessing?.normalization;
-    return {
-      engine,
-      source: modelPath,
-      inputSize: onnx.inputSize,
-      classNames: onnx.classNames,
-      normalization: typeof normalization === 'string' ? normalization : undefined,
-      onnx,
-      dispose: () => onnx.dispose(),
-    };
-  }
+  if (isOnnxFile(modelPath)) return openOnnxFile(modelPath, { threads, classNames });
+
   await context.backend();
   const loaded = await loadRunModel(modelPath).catch((error: Error) => {
     throw new CliError(error.message);
   });
   const [, height, width, channels] = loaded.model.inputs[0].shape as number[];
-  const base = { source: loaded.source, inputSize: [height, width, channels] as [number, number, number], classNames: loaded.classNames, normalization: loaded.normalization };
-  const disposeModel = async () => {
-    loaded.model.dispose();
+  const names = classNames ?? loaded.classNames;
+  const tfjsRunner: PredictRunner = {
+    engine: 'tfjs',
+    predict: (images, batchSize, topK) => {
+      const batch = tf.tensor4d(images, [batchSize, height, width, channels]);
+      return predict(loaded.model, batch, { topK, ...(names ? { classNames: names } : {}) }).finally(() => batch.dispose());
+    },
   };
-  const asTfjs = (): OpenedPredictModel => ({ ...base, engine: 'tfjs', model: loaded.model, dispose: disposeModel });
-  if (engine === 'tfjs') return asTfjs();
-  let onnx: OnnxPredictor;
-  try {
-    onnx = await createOnnxPredictor(loaded.model, { threads, classNames: classNames ?? loaded.classNames });
-  } catch (error) {
-    if (choice === 'auto' && error instanceof OnnxExportError) {
-      warnLine(`--engine auto: ${error.message}; running on tfjs instead`);
-      return asTfjs();
+  // Disposed as soon as its weights live in an onnxruntime session.
+  let tfjsModel: tf.LayersModel | null = loaded.model;
+  let onnx: OnnxPredictor | undefined;
+  let runner: Promise<PredictRunner> | undefined;
+  const load = async (): Promise<PredictRunner> => {
+    if (engine === 'tfjs') return tfjsRunner;
+    try {
+      onnx = await createOnnxPredictor(loaded.model, { threads, classNames: names });
+    } catch (error) {
+      if (choice === 'auto' && error instanceof OnnxExportError) {
+        warnLine(`--engine auto: ${error.message}; running on tfjs instead`);
+        return tfjsRunner;
+      }
+      throw error instanceof OnnxExportError ? new CliError(`--engine onnx: ${error.message}`) : error;
     }
-    loaded.model.dispose();
-    throw error instanceof OnnxExportError ? new CliError(`--engine onnx: ${error.message}`) : error;
+    tfjsModel?.dispose();
+    tfjsModel = null;
+    return onnx;
+  };
+  return {
+    source: loaded.source,
+    inputSize: [height, width, channels],
+    ...(loaded.normalization ? { normalization: loaded.normalization } : {}),
+    ready: () => (runner ??= load()),
+    async dispose() {
+      await runner?.catch(() => undefined);
+      tfjsModel?.dispose();
+      await onnx?.dispose();
+    },
+  };
+}
+
+/** An exported `.onnx` file: its metadata now, its onnxruntime session on `ready`. */
+async function openOnnxFile(path: string, options: { threads?: number; classNames?: readonly string[] }): Promise<PredictModel> {
+  const fail = (error: Error): never => {
+    throw new CliError(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
+  };
+  // Only the metadata is read here; onnxruntime reads the weights itself when the session starts.
+  const metadata = await readOnnxMetadataFile(path).catch(fail);
+  const size = metadata.inputSize;
+  if (!size || size.some((d) => typeof d !== 'number')) {
+    throw new CliError(`${path}: no fixed input size in its metadata (input_size = ${JSON.stringify(size)}); export it with a fixed input shape`);
   }
-  loaded.model.dispose();
-  return { ...base, engine: 'onnx', onnx, dispose: () => onnx.dispose() };
+  const normalization = metadata.preprocessing?.normalization;
+  let runner: Promise<OnnxPredictor> | undefined;
+  return {
+    source: path,
+    inputSize: size,
+    ...(typeof normalization === 'string' ? { normalization } : {}),
+    ready: () => (runner ??= createOnnxPredictor(path, options).catch(fail)),
+    async dispose() {
+      const predictor = await runner?.catch(() => undefined);
+      await predictor?.dispose();
+    },
+  };
 }

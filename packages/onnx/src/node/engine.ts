@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import { readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
+import { readOnnxMetadataFile } from './metadata-file';
 import { softmaxRows, topKClasses, type ClassScore } from '../top-k';
 import { nhwcToNchw } from './nhwc';
 import { loadOnnxRuntime } from './onnxruntime';
@@ -25,12 +25,11 @@ export class OnnxEngine {
     readonly metadata: OnnxFileMetadata,
   ) {}
 
-  /** Opens an ONNX file (path or bytes). */
+  /** Opens an ONNX file (path or bytes). A path is read by onnxruntime itself, not copied through JS. */
   static async load(source: string | Uint8Array, options: OnnxEngineOptions = {}): Promise<OnnxEngine> {
-    const bytes = typeof source === 'string' ? new Uint8Array(await readFile(source)) : source;
-    const metadata = readOnnxMetadata(bytes);
+    const metadata = typeof source === 'string' ? await readOnnxMetadataFile(source) : readOnnxMetadata(source);
     const ort = await loadOnnxRuntime();
-    return new OnnxEngine(ort, await createInferenceSession(bytes, options), metadata);
+    return new OnnxEngine(ort, await createInferenceSession(source, options), metadata);
   }
 
   get inputName(): string {

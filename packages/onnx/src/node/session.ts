@@ -17,12 +17,14 @@ export const defaultOnnxSessionOptions = {
   executionProviders: ['cpu'],
 } as const satisfies OnnxSessionOptions;
 
-export async function createInferenceSession(model: Uint8Array, options: OnnxSessionOptions = {}): Promise<Ort.InferenceSession> {
+/** An onnxruntime session on a model file's path (read natively) or its bytes. */
+export async function createInferenceSession(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<Ort.InferenceSession> {
   const ort = await loadOnnxRuntime();
   const resolved = { ...defaultOnnxSessionOptions, ...options };
-  return ort.InferenceSession.create(model, {
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: resolved.intraOpThreads,
     graphOptimizationLevel: resolved.graphOptimizationLevel,
     executionProviders: resolved.executionProviders,
-  });
+  };
+  return typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
 }
