@@ -57,6 +57,54 @@ function buildWithWeights(size, weights) {
   return model;
 }
 
+// Stock @tensorflow/tfjs-backend-wasm, as any other TF.js stack runs it in Node (one thread: its
+// threaded build needs blob: workers, which Node refuses), in a child process so that none of
+// @resnet-ts/kernels is registered. Prints the median ms per batch for each [size, batch].
+const STOCK_WASM_SCRIPT = `
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { createModel } from '@resnet-ts/zoo';
+await tf.setBackend('wasm');
+const plans = JSON.parse(process.argv[1]);
+const out = { threads: getThreadsCount(), ms: {} };
+for (const [size, batch, runs] of plans) {
+  const model = createModel('${MODEL}', { inputShape: [size, size, 3] });
+  const x = tf.randomUniform([batch, size, size, 3], -1, 1, 'float32', 1);
+  const times = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    const y = model.predict(x);
+    await y.data();
+    y.dispose();
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  out.ms[size + '_' + batch] = times[Math.floor(times.length / 2)];
+  x.dispose();
+  model.dispose();
+}
+console.log(JSON.stringify(out));
+`;
+
+function stockWasmRows(rows, ratios, ms, notes) {
+  const plans = [[64, 32, 3], [224, 1, 5]];
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', STOCK_WASM_SCRIPT, JSON.stringify(plans)], {
+    cwd: path.dirname(fileURLToPath(import.meta.url)),
+    encoding: 'utf8',
+  });
+  const line = child.stdout.trim().split('\n').pop();
+  if (child.status !== 0 || !line?.startsWith('{')) {
+    notes.push(`stock tfjs-backend-wasm rows failed (exit ${child.status}): ${child.stderr.trim().split('\n').pop()}`);
+    return;
+  }
+  const stock = JSON.parse(line);
+  for (const [size, batch] of plans) {
+    const time = stock.ms[`${size}_${batch}`];
+    rows.push({ engine: `stock tfjs-backend-wasm (${stock.threads} thr, no @resnet-ts/kernels)`, input: size, batch, msPerBatch: +time.toFixed(1), imagesPerSecond: +((batch * 1000) / time).toFixed(1) });
+    ratios[`ort_speedup_vs_stock_tfjs_wasm_${size}_b${batch}`] = +(time / ms[`ort_${size}_${batch}`]).toFixed(2);
+  }
+}
+
 const cliBinary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/cli/bin/resnet.js');
 
 /** `resnet predict` over every SIGNS image with each engine: wall-clock images/s, decode included. */
@@ -185,6 +233,8 @@ export async function run(context) {
     await session.release();
   }
 
+  stockWasmRows(rows, ratios, ms, notes);
+
   // Our engine against a raw session on the same file: 224, batch 1, interleaved to share the noise.
   const bytes = onnxFiles.get(224);
   const raw = await createInferenceSession(bytes, { intraOpThreads: context.cores });
@@ -221,6 +271,7 @@ export async function run(context) {
   notes.push(`target: OnnxEngine / raw onnxruntime <= ${ENGINE_OVERHEAD_TARGET} at 224 batch 1 (engine_over_raw_224_b1); raw and engine runs interleaved, medians`);
   notes.push('target: onnx >= 5x the tfjs wasm engine in images/s over a folder of 64x64 images, measured as the issue measured its 7x: tfjs wasm on one thread, what stock tfjs-backend-wasm runs in Node (predict_folder_onnxfile_over_tfjs1thr_images_per_s)');
   notes.push('ceiling: a folder ratio cannot exceed the model-only ratio ort_speedup_vs_tfjs*_64_b32 (onnxruntime at 64 b32 already runs near this machine\'s sgemm peak); against our 2-thread tfjs engine that ceiling is below 5x');
+  notes.push('stock tfjs-backend-wasm rows: a child process with none of @resnet-ts/kernels registered, what another TF.js stack runs in Node (ort_speedup_vs_stock_tfjs_wasm_*)');
   notes.push(`weights: one random ${MODEL} (1000 classes, softmax) shared by every engine and size; inputs uniform in [-1, 1]`);
   notes.push(`load average at end: ${loadAverage()}`);
   return { rows, ratios, notes };

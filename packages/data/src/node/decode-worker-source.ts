@@ -70,7 +70,7 @@ function loadJpegDecoder() {
 }
 
 // RGB bytes of a plain JPEG at the target size, or null to let sharp decode (and judge) it.
-async function decodePlainJpeg(bytes) {
+async function decodePlainJpeg(bytes, width, height) {
   const decodeJpeg = await loadJpegDecoder();
   if (!decodeJpeg) return null;
   const warningsBefore = libjpegWarnings;
@@ -81,6 +81,7 @@ async function decodePlainJpeg(bytes) {
     return null;
   }
   if (libjpegWarnings !== warningsBefore) return null; // damaged: sharp decides
+  if (image.width !== width || image.height !== height) return null;
   const rgba = image.data;
   const pixels = image.width * image.height;
   const rgb = new Uint8Array(pixels * 3);
@@ -118,7 +119,7 @@ async function decode(task) {
     throw new Error('image is ' + width + 'x' + height + ' = ' + width * height + ' pixels, over maxPixels ' + task.maxPixels);
   }
   if (header && header.plainJpeg && width === task.width && height === task.height) {
-    const rgb = await decodePlainJpeg(input);
+    const rgb = await decodePlainJpeg(input, width, height);
     if (rgb) return { rgb, via: 'wasmJpeg' };
   }
   let output;
