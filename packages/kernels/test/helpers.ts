@@ -18,6 +18,17 @@ export function seededTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(seededValues(tf.util.sizeFromShape(shape), seed), shape);
 }
 
+/** A reduction test case (Sum, Mean and their gradients), with a readable name for `it.each`. */
+export interface ReductionCase {
+  shape: number[];
+  axis: number | number[];
+  keepDims: boolean;
+}
+
+export function reductionCases(cases: ReductionCase[]): Array<readonly [string, ReductionCase]> {
+  return cases.map((c) => [`[${c.shape}] axis ${JSON.stringify(c.axis)}${c.keepDims ? ' keepDims' : ''}`, c] as const);
+}
+
 /** Runs `compute` on `backend` and returns its outputs as plain arrays (no tensor survives). */
 export async function runOn(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeWasmBackend } from '../src/node';
-import { relativeError, runOn, seededTensor } from './helpers';
+import { reductionCases, relativeError, runOn, seededTensor, type ReductionCase } from './helpers';
 
 beforeAll(async () => {
   await initNodeWasmBackend({ threads: 1 });
@@ -41,7 +41,7 @@ describe('BatchMatMul on wasm matches the cpu backend', () => {
 });
 
 describe('Sum and Mean on wasm match the cpu backend', () => {
-  const cases: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean }> = [
+  const cases: ReductionCase[] = [
     { shape: [4, 5, 6, 7], axis: [0, 1, 2], keepDims: false },
     { shape: [4, 5, 6, 7], axis: [0, 1, 2], keepDims: true },
     { shape: [9, 3], axis: 0, keepDims: false },
@@ -50,7 +50,7 @@ describe('Sum and Mean on wasm match the cpu backend', () => {
     { shape: [4, 5, 6], axis: -1, keepDims: true },
     { shape: [4, 5, 6], axis: [0, 1, 2], keepDims: false },
   ];
-  it.each(cases.map((c) => [`[${c.shape}] axis ${JSON.stringify(c.axis)}${c.keepDims ? ' keepDims' : ''}`, c] as const))(
+  it.each(reductionCases(cases))(
     '%s',
     async (_name, c) => {
       const compute = () => {

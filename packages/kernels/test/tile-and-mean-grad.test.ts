@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeWasmBackend } from '../src/node';
-import { relativeError, runOn, seededTensor } from './helpers';
+import { reductionCases, relativeError, runOn, seededTensor, type ReductionCase } from './helpers';
 
 beforeAll(async () => {
   await initNodeWasmBackend({ threads: 1 });
@@ -24,13 +24,13 @@ describe('Tile on wasm matches the cpu backend', () => {
 });
 
 describe('Mean gradient', () => {
-  const cases: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean }> = [
+  const cases: ReductionCase[] = [
     { shape: [4, 3, 5, 6], axis: [0, 1, 2], keepDims: true },
     { shape: [4, 3, 5, 6], axis: [0, 1, 2], keepDims: false },
     { shape: [5, 7], axis: 1, keepDims: false },
     { shape: [2, 3, 4], axis: [0, 2], keepDims: true },
   ];
-  it.each(cases.map((c) => [`[${c.shape}] axis ${JSON.stringify(c.axis)}${c.keepDims ? ' keepDims' : ''}`, c] as const))(
+  it.each(reductionCases(cases))(
     '%s matches on wasm and cpu, and equals dy / n broadcast',
     async (_n, c) => {
       const compute = () => {

@@ -9,7 +9,7 @@ export {
   type OnnxModelMetadata,
   type ResolvedOnnxExportOptions,
 } from './options';
-export { readOnnxMetadata, ONNX_METADATA_KEYS, type OnnxFileMetadata } from './metadata';
+export { readOnnxMetadata, fixedInputSize, ONNX_METADATA_KEYS, type OnnxFileMetadata } from './metadata';
 export { supportedLayerClasses } from './convert/converters';
 export { decodeOnnxModel } from './proto/onnx-codec';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo } from './proto/types';

@@ -76,6 +76,15 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxFileMetadata {
   };
 }
 
+/** [height, width, channels] of one image, or an error when the file was exported without a fixed input size. */
+export function fixedInputSize(metadata: OnnxFileMetadata): [number, number, number] {
+  const size = metadata.inputSize;
+  if (!size || size.some((d) => typeof d !== 'number')) {
+    throw new Error(`ONNX model has no fixed input size in its metadata (input_size = ${JSON.stringify(size)}); export it with a fixed input shape`);
+  }
+  return size;
+}
+
 function flag(value: string | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'true';
 }

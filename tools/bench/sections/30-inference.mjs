@@ -23,6 +23,8 @@ const BATCHES = [1, 32];
 const ENGINE_OVERHEAD_TARGET = 1.2;
 const PREDICT_REPEATS = 3;
 
+const median = (times) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+
 /** Median wall time (ms) of `fn` after `warmup` calls, over at least `minRuns` runs and `minMs`. */
 async function medianMs(fn, { warmup = 1, minRuns = 3, minMs = 1000, maxRuns = 50 } = {}) {
   for (let i = 0; i < warmup; i++) await fn();
@@ -33,8 +35,7 @@ async function medianMs(fn, { warmup = 1, minRuns = 3, minMs = 1000, maxRuns = 5
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 /** Runs per batch: the big tfjs batches take seconds each, so fewer of them. */
@@ -151,8 +152,7 @@ async function predictFolderRows(context, weights, rows, ratios, notes) {
     }
     const wall = {};
     for (const run of runs) {
-      const times = [...walls[run.key]].sort((a, b) => a - b);
-      wall[run.key] = times[Math.floor(times.length / 2)];
+      wall[run.key] = median(walls[run.key]);
       const json = outputs[run.key];
       rows.push({
         engine: `resnet predict ${run.label}`,
@@ -160,7 +160,7 @@ async function predictFolderRows(context, weights, rows, ratios, notes) {
         batch: 32,
         msPerBatch: +(json.latencyMs * 32).toFixed(1),
         imagesPerSecond: +((json.images * 1000) / wall[run.key]).toFixed(1),
-        wallSeconds: times.map((t) => +(t / 1000).toFixed(2)).join(' '),
+        wallSeconds: [...walls[run.key]].sort((a, b) => a - b).map((t) => +(t / 1000).toFixed(2)).join(' '),
       });
     }
     const top1 = (key) => outputs[key].predictions.map((p) => p.top[0].index).join();
@@ -259,7 +259,6 @@ export async function run(context) {
   }
   await raw.release();
   await engine.dispose();
-  const median = (times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   const rawMs = median(rawTimes);
   const engineMs = median(engineTimes);
   rows.push({ engine: 'onnxruntime-node raw session', input: 224, batch: 1, msPerBatch: +rawMs.toFixed(1), imagesPerSecond: +(1000 / rawMs).toFixed(1) });

@@ -27,12 +27,12 @@ export interface OnnxPredictorOptions {
 }
 
 /**
- * An onnxruntime predictor from an `.onnx` file (path or bytes), or from a tfjs model exported in
- * memory (so `--engine onnx` works on any run or registry model without a prior `resnet export`).
+ * An onnxruntime predictor from an `.onnx` file, or from a tfjs model exported in memory (so
+ * `--engine onnx` works on any run or registry model without a prior `resnet export`).
  */
-export async function createOnnxPredictor(source: string | Uint8Array | tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
-  const bytes = typeof source === 'string' || source instanceof Uint8Array ? source : exportOnnx(source, { metadata: { classNames: options.classNames } });
-  const engine = await OnnxEngine.load(bytes, { intraOpThreads: options.threads ?? 0 });
+export async function createOnnxPredictor(source: string | tf.LayersModel, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
+  const file = typeof source === 'string' ? source : exportOnnx(source, { metadata: { classNames: options.classNames } });
+  const engine = await OnnxEngine.load(file, { intraOpThreads: options.threads ?? 0 });
   const classNames = options.classNames ? [...options.classNames] : engine.classNames;
   return {
     engine: 'onnx',

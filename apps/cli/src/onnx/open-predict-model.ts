@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { OnnxExportError } from '@resnet-ts/onnx';
+import { fixedInputSize, OnnxExportError } from '@resnet-ts/onnx';
 import { predict, type Prediction } from '@resnet-ts/trainer';
 import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { loadRunModel } from '@resnet-ts/trainer/node';
@@ -63,8 +63,7 @@ export async function openPredictModel(
       return predict(loaded.model, batch, { topK, ...(names ? { classNames: names } : {}) }).finally(() => batch.dispose());
     },
   };
-  // Disposed as soon as its weights live in an onnxruntime session.
-  let tfjsModel: tf.LayersModel | null = loaded.model;
+  // Set once the weights live in an onnxruntime session; the tfjs model is disposed then.
   let onnx: OnnxPredictor | undefined;
   let runner: Promise<PredictRunner> | undefined;
   const load = async (): Promise<PredictRunner> => {
@@ -78,8 +77,7 @@ export async function openPredictModel(
       }
       throw error instanceof OnnxExportError ? new CliError(`--engine onnx: ${error.message}`) : error;
     }
-    tfjsModel?.dispose();
-    tfjsModel = null;
+    loaded.model.dispose();
     return onnx;
   };
   return {
@@ -89,8 +87,8 @@ export async function openPredictModel(
     ready: () => (runner ??= load()),
     async dispose() {
       await runner?.catch(() => undefined);
-      tfjsModel?.dispose();
-      await onnx?.dispose();
+      if (onnx) await onnx.dispose();
+      else loaded.model.dispose();
     },
   };
 }
@@ -102,9 +100,11 @@ async function openOnnxFile(path: string, options: { threads?: number; className
   };
   // Only the metadata is read here; onnxruntime reads the weights itself when the session starts.
   const metadata = await readOnnxMetadataFile(path).catch(fail);
-  const size = metadata.inputSize;
-  if (!size || size.some((d) => typeof d !== 'number')) {
-    throw new CliError(`${path}: no fixed input size in its metadata (input_size = ${JSON.stringify(size)}); export it with a fixed input shape`);
+  let size: [number, number, number];
+  try {
+    size = fixedInputSize(metadata);
+  } catch (error) {
+    return fail(error as Error);
   }
   const normalization = metadata.preprocessing?.normalization;
   let runner: Promise<OnnxPredictor> | undefined;

@@ -68,16 +68,18 @@ function workerPaths(): WorkerPaths {
   return resolvedPaths;
 }
 
+/** A task retried alone goes to an idle worker, which takes nothing else while it holds it. */
 function holdsIsolatedTask(worker: PoolWorker): boolean {
-  for (const pending of worker.inFlight.values()) if (pending.isolated) return true;
-  return false;
+  if (worker.inFlight.size !== 1) return false;
+  const [only] = worker.inFlight.values();
+  return only.isolated === true;
 }
 
 /**
- * Decodes images with sharp (or, for plain JPEGs, wasm libjpeg-turbo) in worker threads: each worker
- * holds up to 1024 tasks and decodes 4 at a time (the worker source says why). Workers start on first use, are referenced only while they
- * hold a task (so an idle pool never keeps the process alive), restart after a crash, and stop on
- * `terminate()`.
+ * Decodes images with sharp (or, for plain JPEGs, wasm libjpeg-turbo) in worker threads: each
+ * worker holds up to TASKS_PER_WORKER tasks and decodes 4 at a time (the worker source says why).
+ * Workers start on first use, are referenced only while they hold a task (so an idle pool never
+ * keeps the process alive), restart after a crash, and stop on `terminate()`.
  */
 export class DecodePool {
   /** Images decoded so far by each decoder. */

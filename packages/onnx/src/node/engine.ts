@@ -1,5 +1,5 @@
 import type * as Ort from 'onnxruntime-node';
-import { readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
+import { fixedInputSize, readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
 import { readOnnxMetadataFile } from './metadata-file';
 import { softmaxRows, topKClasses, type ClassScore } from '../top-k';
 import { nhwcToNchw } from './nhwc';
@@ -42,11 +42,7 @@ export class OnnxEngine {
 
   /** [height, width, channels] of one image, from the file's metadata. */
   get inputSize(): [number, number, number] {
-    const size = this.metadata.inputSize;
-    if (!size || size.some((d) => typeof d !== 'number')) {
-      throw new Error(`ONNX model has no fixed input size in its metadata (input_size = ${JSON.stringify(size)}); export it with a fixed input shape`);
-    }
-    return size;
+    return fixedInputSize(this.metadata);
   }
 
   get classNames(): string[] | undefined {

@@ -1,8 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
+import { METADATA_PROPS_FIELD } from '../proto/onnx-codec';
 
-/** ModelProto.metadata_props: the only top-level field whose bytes are read. */
-const METADATA_PROPS_FIELD = 14;
 /** A tag and a length, as varints, fit in 20 bytes. */
 const HEADER_BYTES = 20;
 

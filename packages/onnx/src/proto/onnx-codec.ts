@@ -23,7 +23,8 @@ export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
   return type.toObject(type.decode(bytes), { longs: Number, defaults: false, arrays: true }) as unknown as OnnxModel;
 }
 
-const METADATA_PROPS_FIELD = 14;
+/** ModelProto.metadata_props. */
+export const METADATA_PROPS_FIELD = 14;
 const GRAPH_FIELD = 7;
 
 /**
