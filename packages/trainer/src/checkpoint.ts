@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MonitorState } from './callbacks/early-stopping';
-import type { EpochLogs } from './callbacks/types';
+import type { CallbackState, EpochLogs } from './callbacks/types';
 import type { TrainConfig } from './config';
 import type { OptimizerState } from './optimizers';
-import type { ScheduleState } from './schedules';
 
 export type CheckpointTag = 'last' | 'best';
 
@@ -27,10 +25,11 @@ export interface StepRecord {
 /**
  * Everything besides tensors that a resumed run needs. Data order is a pure function of
  * (dataset seed, epoch, batch index), so `epoch` + `batchInEpoch` are the shuffle/RNG position.
+ * Version 1 (0.1) kept each feature's state in its own field; `upgradeCheckpoint` reads it.
  */
 export interface TrainingState {
   format: 'resnet-ts/training-state';
-  version: 1;
+  version: 2;
   /** Epoch in progress (or next to run when batchInEpoch is 0). */
   epoch: number;
   /** Batches of `epoch` already trained. */
@@ -38,16 +37,13 @@ export interface TrainingState {
   /** Optimizer steps done. */
   step: number;
   seed: number;
-  schedule: ScheduleState;
-  /** Best value of the checkpoint monitor so far. */
-  best: MonitorState;
-  earlyStopping: MonitorState | null;
-  transferStage: string;
   epochTotals: EpochTotals;
   history: EpochLogs[];
   steps: StepRecord[];
-  /** True once early stopping ended the run for good (running out of epochs is `epoch >= epochs`). */
+  /** True once the run ended for good (early stopping); running out of epochs is `epoch >= epochs`. */
   finished: boolean;
+  /** Each stateful callback's `stateDict()`, under its `stateKey`. */
+  callbacks: Record<string, CallbackState>;
 }
 
 /** A checkpoint as the trainer hands it to a store. Tensors are owned by the trainer. */
@@ -55,8 +51,8 @@ export interface CheckpointData {
   model: tf.io.ModelArtifacts;
   /** Empty slots in `best` checkpoints: only `last` is resumed from. */
   optimizer: OptimizerState;
-  /** EMA shadow weights, when EMA is on. */
-  ema?: tf.NamedTensorMap;
+  /** Each stateful callback's `tensorState()` (EMA weights, restore-best weights), under its `stateKey`. */
+  tensors: Record<string, tf.NamedTensorMap>;
   state: TrainingState;
   config: TrainConfig;
   classNames: string[];
@@ -107,7 +103,7 @@ export function artifactsToModel(artifacts: tf.io.ModelArtifacts): Promise<tf.La
 /** Disposes the tensors of a loaded checkpoint. */
 export function disposeCheckpoint(checkpoint: CheckpointData): void {
   tf.dispose(Object.values(checkpoint.optimizer.slots));
-  if (checkpoint.ema) tf.dispose(Object.values(checkpoint.ema));
+  for (const map of Object.values(checkpoint.tensors)) tf.dispose(Object.values(map));
 }
 
 function cloneMap(map: tf.NamedTensorMap): tf.NamedTensorMap {
@@ -118,7 +114,7 @@ function cloneCheckpoint(c: CheckpointData): CheckpointData {
   return {
     ...structuredClone({ model: c.model, state: c.state, config: c.config, classNames: c.classNames }),
     optimizer: { ...c.optimizer, slots: cloneMap(c.optimizer.slots) },
-    ...(c.ema ? { ema: cloneMap(c.ema) } : {}),
+    tensors: Object.fromEntries(Object.entries(c.tensors).map(([key, map]) => [key, cloneMap(map)])),
   };
 }
 

@@ -109,3 +109,16 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+const CONFIG_KEYS = [
+  'epochs', 'batchSize', 'lr', 'optimizer', 'schedule', 'weightDecay', 'labelSmoothing', 'clipNorm', 'seed', 'shuffle',
+  'augment', 'dropRemainder', 'maxStepsPerEpoch', 'maxValBatches', 'monitor', 'earlyStopping', 'checkpointEverySteps', 'preciseBnBatches',
+  'ema', 'transfer', 'metadata',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/** The TrainConfig fields of an options object (drops model, datasets, callbacks...). */
+export function pickConfig(options: TrainConfig): TrainConfig {
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) if (options[key] !== undefined) out[key] = options[key];
+  return out as TrainConfig;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { orderedWeights } from './weights';
+import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights';
 
 /**
  * Exponential moving average of all model weights (trainable ones and BatchNorm statistics), as in
@@ -10,7 +10,7 @@ export class WeightEma {
   private readonly weights: tf.LayerVariable[];
 
   constructor(
-    model: tf.LayersModel,
+    private readonly model: tf.LayersModel,
     readonly decay: number,
   ) {
     this.weights = orderedWeights(model);
@@ -29,14 +29,25 @@ export class WeightEma {
 
   /** Runs `fn` with the averaged weights loaded into the model, then puts the live weights back. */
   async withAveragedWeights<T>(fn: () => Promise<T>): Promise<T> {
-    const live = this.weights.map((w) => w.read().clone());
-    this.copyInto(this.shadows);
+    const live = this.swapIn();
     try {
       return await fn();
     } finally {
-      this.copyInto(live);
-      tf.dispose(live);
+      this.swapOut(live);
     }
+  }
+
+  /** Loads the averages into the model; returns copies of the live weights for {@link swapOut}. */
+  swapIn(): tf.Tensor[] {
+    const live = this.weights.map((w) => tf.keep(w.read().clone()));
+    this.copyInto(this.shadows);
+    return live;
+  }
+
+  /** Puts back (and frees) the live weights that {@link swapIn} returned. */
+  swapOut(live: tf.Tensor[]): void {
+    this.copyInto(live);
+    tf.dispose(live);
   }
 
   /** Replaces the model's weights with the averages (end of training). */
@@ -46,19 +57,11 @@ export class WeightEma {
 
   /** Named copies of the shadow weights; the caller disposes them. */
   getWeights(): tf.NamedTensorMap {
-    const out: tf.NamedTensorMap = {};
-    this.weights.forEach((w, i) => {
-      out[`${i}:${w.originalName}`] = this.shadows[i].clone();
-    });
-    return out;
+    return namedByPosition(this.model, this.shadows.map((s) => s.clone()));
   }
 
   setWeights(weights: tf.NamedTensorMap): void {
-    this.weights.forEach((w, i) => {
-      const saved = weights[`${i}:${w.originalName}`];
-      if (!saved) throw new Error(`EMA checkpoint has no weight "${w.originalName}": was it saved for another model?`);
-      this.shadows[i].assign(saved);
-    });
+    fromNamedByPosition(this.model, weights, 'EMA checkpoint').forEach((saved, i) => this.shadows[i].assign(saved));
   }
 
   dispose(): void {

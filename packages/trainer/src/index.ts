@@ -1,12 +1,12 @@
 // Platform-neutral trainer: training loop, metrics, evaluation, prediction, checkpoints in memory,
 // HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
-export { train, pickConfig, type TrainOptions, type TrainResult } from './train';
-export { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export { train, type TrainOptions, type TrainResult } from './train';
+export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
 export { Optimizer, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
-export { createSchedule, type ScheduleSpec, type ScheduleContext, type ScheduleState, type LrSchedule } from './schedules';
+export { createSchedule, type ScheduleSpec, type ScheduleContext, type LrSchedule } from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
 export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';
@@ -35,9 +35,18 @@ export type {
   TrainBeginLogs,
   TrainEndLogs,
   StopReason,
+  CallbackState,
 } from './callbacks/types';
 export { progressCallback, formatDuration, type ProgressOptions } from './callbacks/progress';
-export { MetricMonitor, type EarlyStoppingOptions, type MonitorState } from './callbacks/early-stopping';
+export { MetricMonitor, monitorMode, type MonitorState } from './callbacks/monitor';
+export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
+export { ModelCheckpoint, type ModelCheckpointOptions, type BestMetric } from './callbacks/model-checkpoint';
+export { EmaCallback } from './callbacks/ema-callback';
+export { PreciseBnCallback } from './callbacks/precise-bn-callback';
+export { TransferStages } from './callbacks/transfer-stages';
+export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './callbacks/reduce-lr-on-plateau';
+export { tfjsEngine } from './engine/tfjs-engine';
+export type { StepEngine, StepEngineFactory, EngineOptions } from './engine/step-engine';
 export { historyToCsv, toJsonl, HISTORY_COLUMNS } from './callbacks/history-format';
 export { renderReport, type ReportInput } from './report/html';
 export { encodePng, zlibStore, crc32, adler32, toDisplayRgb, base64, type ZlibDeflate } from './report/png';

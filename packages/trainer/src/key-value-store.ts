@@ -17,6 +17,8 @@ interface StoredCheckpoint {
   format: 'resnet-ts/checkpoint';
   model: Omit<tf.io.ModelArtifacts, 'weightData'> & { weightData: ArrayBuffer };
   optimizer: { type: CheckpointData['optimizer']['type']; iterations: number; slots: StoredTensors };
+  tensors?: Record<string, StoredTensors>;
+  /** 0.1 records: the EMA weights, today `tensors.ema`. */
   ema?: StoredTensors;
   state: CheckpointData['state'];
   config: CheckpointData['config'];
@@ -43,7 +45,7 @@ export class KeyValueCheckpointStore implements CheckpointStore {
       format: 'resnet-ts/checkpoint',
       model: { ...c.model, weightData: joinWeightData(c.model.weightData) },
       optimizer: { type: c.optimizer.type, iterations: c.optimizer.iterations, slots: await encode(c.optimizer.slots) },
-      ...(c.ema ? { ema: await encode(c.ema) } : {}),
+      tensors: Object.fromEntries(await Promise.all(Object.entries(c.tensors).map(async ([key, map]) => [key, await encode(map)] as const))),
       state: structuredClone(c.state),
       config: structuredClone(c.config),
       classNames: [...c.classNames],
@@ -63,7 +65,9 @@ export class KeyValueCheckpointStore implements CheckpointStore {
         iterations: record.optimizer.iterations,
         slots: tf.io.decodeWeights(record.optimizer.slots.data, record.optimizer.slots.specs),
       },
-      ...(record.ema ? { ema: tf.io.decodeWeights(record.ema.data, record.ema.specs) } : {}),
+      tensors: Object.fromEntries(
+        Object.entries(record.tensors ?? (record.ema ? { ema: record.ema } : {})).map(([k, t]) => [k, tf.io.decodeWeights(t.data, t.specs)]),
+      ),
       state: record.state,
       config: record.config,
       classNames: record.classNames,

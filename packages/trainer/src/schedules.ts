@@ -28,26 +28,17 @@ export interface ScheduleContext {
   totalSteps: number;
 }
 
-/** Mutable state of schedules that react to metrics (only `plateau` has any). */
-export interface ScheduleState {
-  scale: number;
-  best: number | null;
-  wait: number;
-  cooldown: number;
-}
-
 export interface LrSchedule {
   /** Learning rate for the 0-based optimizer step `step`. */
   lrAt(step: number): number;
-  /** Feeds end-of-epoch logs to metric-driven schedules. Returns true when the rate changed. */
-  onEpochEnd(logs: Readonly<Record<string, number | undefined>>): boolean;
-  state(): ScheduleState;
-  restore(state: ScheduleState): void;
 }
 
+/**
+ * The rate of each step. `plateau` is a constant rate here: the `ReduceLrOnPlateau` callback, which
+ * the trainer adds for it, scales it when the metric stalls.
+ */
 export function createSchedule(spec: ScheduleSpec, ctx: ScheduleContext): LrSchedule {
   const { baseLr, stepsPerEpoch, totalSteps } = ctx;
-  let state: ScheduleState = { scale: 1, best: null, wait: 0, cooldown: 0 };
   let lrAt: (step: number) => number;
   switch (spec.type) {
     case 'constant':
@@ -91,38 +82,5 @@ export function createSchedule(spec: ScheduleSpec, ctx: ScheduleContext): LrSche
       );
   }
 
-  const plateau = spec.type === 'plateau' ? spec : null;
-  return {
-    lrAt: (step) => lrAt(step) * state.scale,
-    onEpochEnd(logs) {
-      if (!plateau) return false;
-      const monitor = plateau.monitor ?? 'val_loss';
-      const value = logs[monitor] ?? (monitor.startsWith('val_') ? logs[monitor.slice(4)] : undefined);
-      if (value === undefined || !Number.isFinite(value)) return false;
-      const mode = plateau.mode ?? (monitor.includes('acc') ? 'max' : 'min');
-      const minDelta = plateau.minDelta ?? 1e-4;
-      const improved =
-        state.best === null || (mode === 'min' ? value < state.best - minDelta : value > state.best + minDelta);
-      if (state.cooldown > 0) state.cooldown -= 1;
-      if (improved) {
-        state.best = value;
-        state.wait = 0;
-        return false;
-      }
-      if (state.cooldown > 0) return false;
-      state.wait += 1;
-      if (state.wait < (plateau.patience ?? 2)) return false;
-      const minScale = (plateau.minLr ?? 0) / baseLr;
-      const next = Math.max(minScale, state.scale * (plateau.factor ?? 0.1));
-      state.wait = 0;
-      state.cooldown = plateau.cooldown ?? 0;
-      if (next === state.scale) return false;
-      state.scale = next;
-      return true;
-    },
-    state: () => ({ ...state }),
-    restore(saved) {
-      state = { ...saved };
-    },
-  };
+  return { lrAt };
 }

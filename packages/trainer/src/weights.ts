@@ -14,3 +14,21 @@ export function orderedWeights(model: tf.LayersModel): tf.LayerVariable[] {
   model.layers.forEach(visit);
   return out;
 }
+
+/** Names weights by position and layer-weight name (`3:conv1_bn/gamma`), as checkpoints store them. */
+export function namedByPosition(model: tf.LayersModel, tensors: readonly tf.Tensor[]): tf.NamedTensorMap {
+  const out: tf.NamedTensorMap = {};
+  orderedWeights(model).forEach((w, i) => {
+    out[`${i}:${w.originalName}`] = tensors[i];
+  });
+  return out;
+}
+
+/** The tensors of a {@link namedByPosition} map in model order; `what` names the map in errors. */
+export function fromNamedByPosition(model: tf.LayersModel, map: tf.NamedTensorMap, what: string): tf.Tensor[] {
+  return orderedWeights(model).map((w, i) => {
+    const saved = map[`${i}:${w.originalName}`];
+    if (!saved) throw new Error(`${what} has no weight "${w.originalName}": was it saved for another model?`);
+    return saved;
+  });
+}

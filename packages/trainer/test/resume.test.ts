@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileIO } from '@resnet-ts/zoo/node';
 import { resumeRun, trainRun } from '../src/node/run';
 import { orderedWeights } from '../src/weights';
 import { BACKEND, scenario } from './fixtures/resume-scenario';
@@ -86,6 +87,25 @@ describe('checkpoints and resume', () => {
     expect(resumed.evaluation?.accuracy).toBe(uninterrupted.evaluation?.accuracy);
     resumed.model.dispose();
     fresh.model.dispose();
+  });
+
+  it('resumes a run folder written by 0.1 to the weights of an uninterrupted run of today', async () => {
+    // run-v0.1: the scenario stopped at step 7 by 0.1's trainer (mid-epoch `last`, `best` of epoch 1,
+    // EMA and restore-best state in 0.1's per-feature fields).
+    const copy = join(work, 'v0.1');
+    await cp(join(here, 'fixtures', 'run-v0.1'), copy, { recursive: true });
+    const { model: unused, ...rest } = scenario(copy);
+    unused.dispose();
+    const resumed = await resumeRun(rest);
+    expect(resumed.result.step).toBe(15);
+    const fresh = await tf.loadLayersModel(fileIO(join(work, 'fresh', 'model')));
+    expect(await weights(resumed.model)).toEqual(await weights(fresh));
+    const state = JSON.parse(await readFile(join(copy, 'checkpoints', 'last', 'state.json'), 'utf8'));
+    expect(state.state.version).toBe(2);
+    expect(Object.keys(state.state.callbacks).sort()).toEqual(['checkpoint', 'early-stopping']);
+    expect(state.tensors.sort()).toEqual(['early-stopping', 'ema']);
+    resumed.model.dispose();
+    fresh.dispose();
   });
 
   it('writes metrics.jsonl, history.csv, the final model and a self-contained report', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainerCallback } from '../src/callbacks/types';
-import { MemoryCheckpointStore } from '../src/checkpoint';
+import { disposeCheckpoint, MemoryCheckpointStore } from '../src/checkpoint';
 import { NonFiniteLossError } from '../src/errors';
 import { train } from '../src/train';
 import { orderedWeights } from '../src/weights';
@@ -84,7 +84,7 @@ describe('train', () => {
 
   it('restores the best weights when early stopping triggers', async () => {
     const model = tinyConvNet(8, 3);
-    let epochs = 0;
+    const seen: { loss: number; weights: Float32Array[] }[] = [];
     const result = await train({
       model,
       train: randomDataset(16, 3, 8),
@@ -93,10 +93,44 @@ describe('train', () => {
       lr: 0.5,
       optimizer: { type: 'sgd' },
       earlyStopping: { monitor: 'loss', patience: 1, mode: 'max' },
-      callbacks: [{ onEpochEnd: () => void (epochs += 1) }],
+      callbacks: [{ onEpochEnd: async (_e, logs) => void seen.push({ loss: logs.loss, weights: await weightsOf(model) }) }],
     });
     expect(result.stopReason).toBe('early-stopping');
-    expect(epochs).toBeLessThan(10);
+    expect(seen.length).toBeLessThan(10);
+    const best = seen.reduce((a, b) => (b.loss > a.loss ? b : a));
+    expect(best).not.toBe(seen.at(-1));
+    expect(await weightsOf(model)).toEqual(best.weights);
+    model.dispose();
+  });
+
+  it('gives a stateful callback its state back when the run resumes', async () => {
+    const store = new MemoryCheckpointStore();
+    const counter = (): TrainerCallback & { batches: number } => ({
+      stateKey: 'counter',
+      batches: 0,
+      stateDict() {
+        return { batches: this.batches };
+      },
+      loadStateDict(state) {
+        this.batches = state.batches as number;
+      },
+      onBatchEnd(_b, _logs, ctx) {
+        this.batches += 1;
+        if (this.batches === 3 && ctx.lastCheckpointStep === null) ctx.stop('pause');
+      },
+    });
+    const options = { train: randomDataset(32, 3, 8), epochs: 2, batchSize: 8, store };
+    const first = counter();
+    const model = tinyConvNet(8, 3);
+    expect((await train({ ...options, model, callbacks: [first] })).stopReason).toBe('stopped');
+    const saved = await store.load('last');
+    expect(saved!.state.callbacks.counter).toEqual({ batches: 3 });
+    const second = counter();
+    const resumed = await train({ ...options, model, callbacks: [second], resumeFrom: saved! });
+    disposeCheckpoint(saved!);
+    expect(resumed.step).toBe(8);
+    expect(second.batches).toBe(8);
+    store.dispose();
     model.dispose();
   });
 

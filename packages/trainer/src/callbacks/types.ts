@@ -1,4 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { TrainingDataset } from '../dataset';
+import type { StepEngine } from '../engine/step-engine';
+import type { CheckpointTag } from '../checkpoint';
 
 /** Numbers logged at the end of a batch. */
 export interface BatchLogs {
@@ -55,17 +58,52 @@ export type StopReason = 'completed' | 'early-stopping' | 'stopped' | 'aborted' 
 export interface TrainerContext {
   readonly model: tf.LayersModel;
   readonly classNames: readonly string[];
+  /** Runs the steps and holds the weights; callbacks that read or write weights sync through it. */
+  readonly engine: StepEngine;
+  readonly trainData: TrainingDataset;
+  readonly valData?: TrainingDataset;
+  readonly batchSize: number;
+  /** Multiplies the schedule's learning rate (ReduceLROnPlateau lowers it); saved by whoever sets it. */
+  lrScale: number;
   /** Asks the trainer to stop after the current batch (Keras's `model.stop_training = True`). */
   stop(reason?: string): void;
+  /** Ends the run for good with this reason (a resumed run does not continue), after the current epoch's hooks. */
+  finish(reason: StopReason, message: string): void;
+  /** True once `stop`/`finish` was called or the run's AbortSignal fired. */
+  readonly stopping: boolean;
+  /** Step of the last saved `last` checkpoint (null before any); reported by the checkpoint callback. */
+  lastCheckpointStep: number | null;
 }
 
+/** JSON-serializable state of a stateful callback. */
+export type CallbackState = Record<string, unknown>;
+
 /**
- * Keras-like callback: every hook is optional and may be async (the trainer awaits it).
+ * Keras-like callback: every hook is optional and may be async (the trainer awaits it). Hooks run in
+ * list order, except `onValidationEnd`, which runs in reverse so that a callback that swaps weights
+ * in at `onValidationBegin` (EMA) swaps them back last.
+ *
+ * Stateful callbacks (Lightning's `state_dict`): with a `stateKey`, `stateDict()` is saved in every
+ * checkpoint under that key and `loadStateDict()` gets it back on resume; `tensorState()` tensors are
+ * saved beside it (the caller disposes the returned copies).
  */
 export interface TrainerCallback {
+  readonly stateKey?: string;
+  stateDict?(): CallbackState;
+  loadStateDict?(state: CallbackState): void;
+  /** Tensors for a checkpoint of `tag` (`best` checkpoints are never resumed from). */
+  tensorState?(tag: CheckpointTag): tf.NamedTensorMap;
+  loadTensorState?(tensors: tf.NamedTensorMap): void;
+  /** Frees what the callback holds; called once when training ends, whatever the outcome. */
+  dispose?(): void;
+
   onTrainBegin?(logs: TrainBeginLogs, ctx: TrainerContext): void | Promise<void>;
   onEpochBegin?(epoch: number, ctx: TrainerContext): void | Promise<void>;
   onBatchEnd?(batch: number, logs: BatchLogs, ctx: TrainerContext): void | Promise<void>;
+  /** Before the epoch's validation (which runs only with validation data; the hooks run regardless). */
+  onValidationBegin?(epoch: number, ctx: TrainerContext): void | Promise<void>;
+  /** After validation, with the epoch's complete logs, while the validated weights are in the model. */
+  onValidationEnd?(epoch: number, logs: EpochLogs, ctx: TrainerContext): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainerContext): void | Promise<void>;
   onTrainEnd?(logs: TrainEndLogs, ctx: TrainerContext): void | Promise<void>;
 }

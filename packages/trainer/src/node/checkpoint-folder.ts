@@ -8,7 +8,8 @@ import { replaceFolderAtomic } from './atomic';
 
 /**
  * Checkpoints as folders of a run directory:
- * `checkpoints/<tag>/{model/, optimizer.json, optimizer.bin, ema.json, ema.bin, state.json}`.
+ * `checkpoints/<tag>/{model/, optimizer.json, optimizer.bin, state.json}` plus `<key>.json` and
+ * `<key>.bin` for each callback's tensors (`ema`, `early-stopping`), listed in state.json.
  * Each checkpoint folder is replaced atomically, so a crash mid-save keeps the previous one.
  */
 export class FolderCheckpointStore implements CheckpointStore {
@@ -25,8 +26,9 @@ export class FolderCheckpointStore implements CheckpointStore {
         type: checkpoint.optimizer.type,
         iterations: checkpoint.optimizer.iterations,
       });
-      if (checkpoint.ema) await writeTensors(temp, 'ema', checkpoint.ema, {});
-      const meta = { state: checkpoint.state, config: checkpoint.config, classNames: checkpoint.classNames };
+      const tensorKeys = Object.keys(checkpoint.tensors);
+      for (const key of tensorKeys) await writeTensors(temp, key, checkpoint.tensors[key], {});
+      const meta = { state: checkpoint.state, config: checkpoint.config, classNames: checkpoint.classNames, tensors: tensorKeys };
       await writeFile(join(temp, 'state.json'), JSON.stringify(meta));
     });
   }
@@ -35,16 +37,20 @@ export class FolderCheckpointStore implements CheckpointStore {
     const folder = await readableFolder(this.folder(tag));
     if (!folder) return null;
     const model = await fileIO(join(folder, 'model')).load!();
-    const meta = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as {
+    const { tensors: tensorKeys, ...meta } = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as {
       state: TrainingState;
       config: TrainConfig;
       classNames: string[];
+      /** Absent in 0.1 checkpoints, whose only callback tensors were `ema`. */
+      tensors?: string[];
     };
     if (meta.state?.format !== 'resnet-ts/training-state') {
       throw new Error(`${join(folder, 'state.json')}: not a resnet-ts training state (format "${meta.state?.format}").`);
     }
     const optimizer = await readTensors(folder, 'optimizer');
-    const ema = (await exists(join(folder, 'ema.json'))) ? (await readTensors(folder, 'ema')).tensors : undefined;
+    const keys = tensorKeys ?? ((await exists(join(folder, 'ema.json'))) ? ['ema'] : []);
+    const tensors: CheckpointData['tensors'] = {};
+    for (const key of keys) tensors[key] = (await readTensors(folder, key)).tensors;
     return {
       model,
       optimizer: {
@@ -52,7 +58,7 @@ export class FolderCheckpointStore implements CheckpointStore {
         iterations: optimizer.meta.iterations as number,
         slots: optimizer.tensors,
       },
-      ...(ema ? { ema } : {}),
+      tensors,
       ...meta,
     };
   }

@@ -11,7 +11,8 @@ import type { TrainingDataset } from '../dataset';
 import { NonFiniteLossError } from '../errors';
 import { evaluate, type EvaluationResult } from '../evaluate';
 import { renderReport } from '../report/html';
-import { pickConfig, train, type TrainOptions, type TrainResult } from '../train';
+import { pickConfig } from '../config';
+import { train, type TrainOptions, type TrainResult } from '../train';
 import { writeFileAtomic } from './atomic';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
 

@@ -1,0 +1,40 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Batch, TrainingDataset } from '../dataset';
+import type { EvaluateOptions, EvaluationResult } from '../evaluate';
+import type { OptimizerSpec, OptimizerState } from '../optimizers';
+import type { StepOptions, StepResult } from '../train-step';
+
+/**
+ * What the training loop asks of whatever runs the steps: the tfjs step (the default,
+ * {@link tfjsEngine}) or another runtime. The tfjs `LayersModel` is the exchange format for
+ * weights: an engine that keeps its own copy writes it into the model in `syncToModel()` and reads
+ * it back in `syncFromModel()`; callbacks that read or write weights (checkpoints, EMA, restoring
+ * the best weights) call those around their work. For the tfjs engine both are no-ops.
+ */
+export interface StepEngine {
+  /** Shown in logs, e.g. `tfjs (wasm)`. */
+  readonly name: string;
+  /** One optimizer step. The batch's tensors stay owned by the caller. */
+  step(batch: Batch, options: StepOptions): Promise<StepResult>;
+  /** Inference-mode metrics on a dataset. */
+  evaluate(data: TrainingDataset, options: EvaluateOptions): Promise<EvaluationResult>;
+  /** Optimizer steps applied so far. */
+  readonly optimizerSteps: number;
+  /** Copies of the optimizer state (the caller disposes the slot tensors). */
+  optimizerState(): OptimizerState;
+  /** Replaces the optimizer state with copies of `state`'s tensors. */
+  loadOptimizerState(state: OptimizerState): void;
+  /** Makes the model hold the engine's current weights. */
+  syncToModel(): Promise<void>;
+  /** Takes the model's weights (after a callback or a resume wrote them). */
+  syncFromModel(): Promise<void>;
+  dispose(): void;
+}
+
+export interface EngineOptions {
+  model: tf.LayersModel;
+  optimizer: OptimizerSpec;
+}
+
+/** Builds the engine of a run; `train({ engine })` takes one, the default is {@link tfjsEngine}. */
+export type StepEngineFactory = (options: EngineOptions) => StepEngine | Promise<StepEngine>;
