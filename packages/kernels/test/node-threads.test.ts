@@ -7,11 +7,12 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { initNodeWasmBackend, MAX_WASM_THREADS } from '../src/node';
 import { trainingKernelNames } from '../src';
+import { findTwoThreadPool } from './thread-pool-probe';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('initNodeWasmBackend', () => {
-  it('runs the wasm backend with the requested 2 threads and SIMD', async () => {
+  it('runs the wasm backend with SIMD on the requested 2 threads, the second running part of a matMul', async () => {
     const info = await initNodeWasmBackend({ threads: 2 });
     expect(info).toEqual({ threads: 2, simd: true });
     expect(tf.getBackend()).toBe('wasm');
@@ -21,9 +22,25 @@ describe('initNodeWasmBackend', () => {
     expect(module.PThread.runningWorkers.length).toBe(1);
     // The training kernels are registered with it.
     for (const name of trainingKernelNames().kernels) expect(tf.getKernel(name, 'wasm')).toBeDefined();
-    const product = tf.tidy(() => tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])));
-    expect((await product.data())[0]).toBe(64);
-    product.dispose();
+    // And the worker does work: a [1024, 1024] x [1024, 1024] product is one XNNPACK GEMM loop (256
+    // tiles here) that pthreadpool splits between the calling thread and the worker, and the pool's
+    // own bookkeeping in the wasm heap says how many tiles the worker ran (thread-pool-probe.ts).
+    // With one thread, a pool that does not dispatch, or a worker that never runs, that count is 0.
+    // It counts work, it does not time it; it could read 0 with working threads only if the worker
+    // got no core at all while the caller ran every tile (~0.1-0.4 s of compute). At a load
+    // average of 10-15 on 2 cores the worker ran 91-139 of the 256 tiles in 11 runs.
+    const pool = findTwoThreadPool(module);
+    const before = tf.memory().numTensors;
+    const [a, b] = [tf.ones([1024, 1024]), tf.ones([1024, 1024])];
+    pool.forgetLastLoop();
+    const product = tf.matMul(a, b);
+    const values = await product.data();
+    const loop = pool.lastLoop();
+    expect(loop.byWorker, `tiles of the matMul loop the pool worker ran (${JSON.stringify(loop)})`).toBeGreaterThan(0);
+    // Its tiles are right too (every entry of ones x ones is 1024).
+    expect(values.every((v) => v === 1024)).toBe(true);
+    tf.dispose([a, b, product]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses to switch thread counts while tensors live on the backend', async () => {
