@@ -5,7 +5,17 @@ export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type 
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
-export { Optimizer, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
+export {
+  Optimizer,
+  registerOptimizer,
+  listOptimizers,
+  type OptimizerSpec,
+  type OptimizerState,
+  type OptimizerDefinition,
+  type CustomOptimizerSpecs,
+  type RuleStep,
+  type ParamUpdate,
+} from './optimizers';
 export { createSchedule, type ScheduleSpec, type ScheduleContext, type LrSchedule } from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
 export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
