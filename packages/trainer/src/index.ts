@@ -16,7 +16,16 @@ export {
   type RuleStep,
   type ParamUpdate,
 } from './optimizers';
-export { createSchedule, type ScheduleSpec, type ScheduleContext, type LrSchedule } from './schedules';
+export {
+  createSchedule,
+  registerSchedule,
+  listSchedules,
+  type ScheduleSpec,
+  type ScheduleContext,
+  type LrSchedule,
+  type ScheduleDefinition,
+  type CustomScheduleSpecs,
+} from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
 export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';
