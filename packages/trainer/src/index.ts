@@ -5,8 +5,27 @@ export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type 
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
-export { Optimizer, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
-export { createSchedule, type ScheduleSpec, type ScheduleContext, type LrSchedule } from './schedules';
+export {
+  Optimizer,
+  registerOptimizer,
+  listOptimizers,
+  type OptimizerSpec,
+  type OptimizerState,
+  type OptimizerDefinition,
+  type CustomOptimizerSpecs,
+  type RuleStep,
+  type ParamUpdate,
+} from './optimizers';
+export {
+  createSchedule,
+  registerSchedule,
+  listSchedules,
+  type ScheduleSpec,
+  type ScheduleContext,
+  type LrSchedule,
+  type ScheduleDefinition,
+  type CustomScheduleSpecs,
+} from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
 export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';

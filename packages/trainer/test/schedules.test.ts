@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createSchedule } from '../src/schedules';
+import { createSchedule, listSchedules, registerSchedule, type ScheduleDefinition } from '../src/schedules';
+
+declare module '../src/schedules' {
+  interface CustomScheduleSpecs {
+    linear: { endLr: number };
+  }
+}
 
 const ctx = { baseLr: 0.1, stepsPerEpoch: 10, totalSteps: 100 };
 
@@ -40,8 +46,23 @@ describe('learning-rate schedules', () => {
     expect([s.lrAt(0), s.lrAt(99)]).toEqual([0.1, 0.1]);
   });
 
+  it('lists the built-in schedules; a registered one is created by name', () => {
+    expect(listSchedules()).toEqual(['constant', 'step', 'cosine', 'one-cycle', 'plateau']);
+    const linear: ScheduleDefinition<{ type: 'linear'; endLr: number }> = {
+      name: 'linear',
+      create: (spec, { baseLr, totalSteps }) => ({ lrAt: (step) => baseLr + ((spec.endLr - baseLr) * step) / (totalSteps - 1) }),
+    };
+    registerSchedule(linear);
+    expect(listSchedules()).toContain('linear');
+    const s = createSchedule({ type: 'linear', endLr: 0.001 }, ctx);
+    expect(s.lrAt(0)).toBeCloseTo(0.1);
+    expect(s.lrAt(99)).toBeCloseTo(0.001);
+  });
+
   it('names the problem for bad specs', () => {
-    expect(() => createSchedule({ type: 'nope' } as never, ctx)).toThrow(/Unknown schedule "nope"/);
+    expect(() => createSchedule({ type: 'nope' } as never, ctx)).toThrow(
+      /Unknown schedule "nope": registered schedules are constant, step, cosine, one-cycle, plateau/,
+    );
     expect(() => createSchedule({ type: 'step', everyEpochs: 0 }, ctx)).toThrow(/everyEpochs must be > 0/);
   });
 });

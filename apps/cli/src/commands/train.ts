@@ -5,6 +5,8 @@ import { InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { NORMALIZATION_PRESETS, SYNTHETIC_DIFFICULTIES, type NormalizationPreset, type SyntheticDifficulty } from '@resnet-ts/data';
 import {
+  listOptimizers,
+  listSchedules,
   NonFiniteLossError,
   progressCallback,
   type OptimizerSpec,
@@ -149,7 +151,7 @@ function trainConfigOf(s: TrainSettings, data: DataSourceSpec): TrainConfig {
       ? { type: 'sgd', momentum: s.momentum ?? 0.9, nesterov: s.nesterov ?? false }
       : s.optimizer === 'rmsprop'
         ? { type: 'rmsprop', ...(s.momentum !== undefined ? { momentum: s.momentum } : {}) }
-        : { type: 'adam' };
+        : { type: s.optimizer }; // adam, lamb, lion: their own defaults
   const schedule: ScheduleSpec =
     s.schedule === 'cosine'
       ? { type: 'cosine', warmupEpochs: s.warmupEpochs ?? 0 }
@@ -221,10 +223,10 @@ export function registerTrain(program: Command, context: CliContext): void {
     .addOption(new Option('--batch-size <n>', 'batch size (default 32)').argParser(positiveInteger))
     .addOption(new Option('--epochs <n>', 'epochs (default 20)').argParser(positiveInteger))
     .addOption(new Option('--lr <rate>', 'base / peak learning rate (default 0.001)').argParser(positiveNumber))
-    .addOption(new Option('--optimizer <name>', 'optimizer (default adam)').choices(['adam', 'sgd', 'rmsprop']))
+    .addOption(new Option('--optimizer <name>', 'optimizer (default adam)').choices(listOptimizers()))
     .addOption(new Option('--momentum <m>', 'momentum for sgd (default 0.9) and rmsprop (default 0)').argParser(nonNegativeNumber))
     .option('--nesterov', 'Nesterov momentum (sgd)')
-    .addOption(new Option('--schedule <name>', 'learning-rate schedule (default constant)').choices(['constant', 'step', 'cosine', 'one-cycle', 'plateau']))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule (default constant)').choices(listSchedules()))
     .addOption(new Option('--warmup-epochs <n>', 'linear warmup for --schedule cosine').argParser(nonNegativeNumber))
     .addOption(new Option('--step-every <epochs>', 'decay interval for --schedule step').argParser(positiveNumber))
     .addOption(new Option('--weight-decay <wd>', 'decoupled weight decay (AdamW/SGDW), not on biases and BatchNorm').argParser(nonNegativeNumber))

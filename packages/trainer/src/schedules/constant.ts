@@ -1,0 +1,10 @@
+import type { ScheduleDefinition } from './types';
+
+export interface ConstantSchedule {
+  type: 'constant';
+}
+
+export const constant: ScheduleDefinition<ConstantSchedule> = {
+  name: 'constant',
+  create: (_spec, { baseLr }) => ({ lrAt: () => baseLr }),
+};
