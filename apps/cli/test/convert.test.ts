@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { encodePng } from '@resnet-ts/trainer';
 import { createModel, loadKerasWeights, saveKerasWeights } from '@resnet-ts/zoo';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvertReport } from '../src/commands/convert';
+import type { PredictJson } from '../src/commands/predict';
 import { runCli, runCliJson } from './run-cli';
 
 const cpu = ['--backend', 'cpu'];
@@ -16,6 +18,12 @@ if (!existsSync(happyModel)) console.warn(`SKIPPING the full-model convert test:
 
 let dir: string;
 let original: tf.LayersModel;
+
+function writeImage(): string {
+  const image = path.join(dir, 'image.png');
+  writeFileSync(image, encodePng(new Uint8Array(40 * 40 * 3).map((_, i) => (i * 7) % 256), 40, 40, 3));
+  return image;
+}
 
 async function expectWeightsOf(file: string) {
   const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: 5 });
@@ -74,5 +82,36 @@ describe('resnet convert', () => {
     // conv0 7x7x3x64+64, bn0 4x64, conv1 7x7x64x32+32, bn1 4x32, fc 8192x1+1.
     const { value } = runCliJson<ConvertReport>([...cpu, 'convert', happyModel, path.join(dir, 'happy'), '--json']);
     expect(value).toMatchObject({ model: 'HappyModel', layersWithWeights: 5, parameters: 118_433 });
+  });
+
+  it('writes a model card into the tfjs folder of a Keras resnet50, so predict normalizes with caffe', async () => {
+    const weights = path.join(dir, 'resnet50.h5');
+    const keras = createModel('resnet50', { inputShape: [32, 32, 3], classes: 2 });
+    await saveKerasWeights(keras, weights);
+    keras.dispose();
+    const out = path.join(dir, 'resnet50-tfjs');
+    const { value } = runCliJson<ConvertReport>([...cpu, 'convert', weights, out, '--model', 'resnet50', '--input-size', '32', '--classes', '2', '--json']);
+    const card = {
+      format: 'resnet-ts/model-card',
+      version: 1,
+      architecture: { name: 'resnet50', options: { includeTop: true, classes: 2, classifierActivation: 'softmax', zeroInitResidual: false } },
+      inputSize: [32, 32, 3],
+      preprocessing: { normalization: 'caffe', cropPct: 0.875, interpolation: 'bilinear' },
+      weights: { source: 'keras-h5', path: 'resnet50.h5' },
+    };
+    expect(value.modelCard).toEqual(card);
+    expect(JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')).userDefinedMetadata).toEqual({ modelCard: card });
+    const predicted = runCliJson<PredictJson>([...cpu, 'predict', out, writeImage(), '--engine', 'tfjs', '--json']);
+    expect(predicted.value.normalization).toBe('caffe');
+    expect(predicted.stderr).not.toMatch(/model card/);
+    expect(predicted.value.predictions[0].top.map((s) => s.className).sort()).toEqual(['0', '1']);
+  });
+
+  it.skipIf(!existsSync(happyModel))('writes no card for a full Keras model file, and predict says what it assumes', () => {
+    const out = path.join(dir, 'happy-predict');
+    expect(runCliJson<ConvertReport>([...cpu, 'convert', happyModel, out, '--json']).value.modelCard).toBeUndefined();
+    const predicted = runCliJson<PredictJson>([...cpu, 'predict', out, writeImage(), '--engine', 'tfjs', '--json']);
+    expect(predicted.value.normalization).toBe('unit');
+    expect(predicted.stderr).toContain(`${out}: no model card; assuming unit normalization and class indices as names`);
   });
 });

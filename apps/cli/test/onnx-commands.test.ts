@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { createModel } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ const hasSigns = existsSync(signsVal);
 if (!hasSigns) console.warn(`onnx-commands: ${signsVal} is missing; predict tests skipped`);
 
 const cpu = ['--backend', 'cpu'];
+const classNames = ['zero', 'one', 'two', 'three', 'four', 'five'];
 let dir: string;
 let modelDir: string;
 let imagesDir: string;
@@ -24,7 +26,8 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'resnet-onnx-commands-'));
   modelDir = path.join(dir, 'model');
   const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: 6 });
-  model.setUserDefinedMetadata({ classNames: ['zero', 'one', 'two', 'three', 'four', 'five'], normalization: 'unit' });
+  // resnet-ts 0.1 metadata (no model card): export upgrades it to a card.
+  model.setUserDefinedMetadata({ classNames, normalization: 'tf' });
   await model.save(fileIO(modelDir));
   model.dispose();
   imagesDir = path.join(dir, 'images');
@@ -44,6 +47,24 @@ describe('resnet export --format onnx', () => {
     expect(existsSync(out)).toBe(true);
     expect(report).toMatchObject({ opset: 17, layout: 'nhwc', foldBatchNorm: true, output: { path: out, format: 'onnx' } });
     expect(report.verification?.passed).toBe(true);
+  });
+
+  it('writes the model card into the tfjs folder and the ONNX file alike, and predict reads it from both', async () => {
+    const tfjsOut = path.join(dir, 'carded');
+    const onnxOut = path.join(dir, 'carded.onnx');
+    const exported = runCli([...cpu, 'export', modelDir, '--out', tfjsOut]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const card = JSON.parse(readFileSync(path.join(tfjsOut, 'model.json'), 'utf8')).userDefinedMetadata.modelCard;
+    expect(card).toMatchObject({ architecture: { name: 'resnet18' }, inputSize: [32, 32, 3], classNames, preprocessing: { normalization: 'tf' }, weights: { source: 'unknown' } });
+    runCliJson([...cpu, 'export', tfjsOut, '--format', 'onnx', '--no-verify', '--out', onnxOut, '--json']);
+    expect((await readOnnxMetadataFile(onnxOut)).modelCard).toEqual({ card, assumed: false });
+    if (!hasSigns) return;
+    for (const model of [tfjsOut, onnxOut]) {
+      const predicted = runCliJson<PredictJson>([...cpu, 'predict', model, imagesDir, '--top-k', '1', '--json']);
+      expect(predicted.value.normalization).toBe('tf');
+      expect(predicted.stderr).not.toMatch(/model card/);
+      expect(classNames).toContain(predicted.value.predictions[0].top[0].className);
+    }
   });
 
   it('refuses ONNX flags with the tfjs format (usage error)', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { predict } from '@resnet-ts/trainer';
-import { createModel } from '@resnet-ts/zoo';
+import { createModel, modelCardFor } from '@resnet-ts/zoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxPredictor, exportModelAsOnnx, resolvePredictEngine } from '../src/onnx';
 
@@ -33,9 +33,10 @@ describe('resnet predict --engine', () => {
 });
 
 describe('ONNX export and prediction for the CLI', () => {
-  it('exports a verified file and ranks images with the same top-k as tfjs', async () => {
+  it('exports a verified file with the model card and ranks images with the same top-k as tfjs', async () => {
     const file = path.join(dir, 'resnet18.onnx');
-    const report = await exportModelAsOnnx(model, file, { foldBn: true }, { classNames: ['x', 'y', 'z'], modelName: 'resnet18' });
+    const card = modelCardFor('resnet18', { inputShape: [32, 32, 3], classes: 3 }, { classNames: ['x', 'y', 'z'], weights: { source: 'trained' } });
+    const report = await exportModelAsOnnx(model, file, { foldBn: true }, { card });
     expect(report.output.bytes).toBe(statSync(file).size);
     expect(report.verification?.passed).toBe(true);
     expect(report).toMatchObject({ model: 'resnet18', opset: 17, layout: 'nhwc', foldBatchNorm: true });
@@ -43,6 +44,8 @@ describe('ONNX export and prediction for the CLI', () => {
     const predictor = await createOnnxPredictor(file, { threads: 1 });
     try {
       expect(predictor.inputSize).toEqual([32, 32, 3]);
+      expect(predictor.metadata.modelCard).toEqual({ card, assumed: false });
+      expect(predictor.classNames).toEqual(['x', 'y', 'z']);
       const images = tf.tidy(() => tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 3).dataSync() as Float32Array);
       const onnx = await predictor.predict(images, 2, 2);
       const input = tf.tensor4d(images, [2, 32, 32, 3]);

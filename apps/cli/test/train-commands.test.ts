@@ -59,11 +59,15 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(result.top5).toBeGreaterThanOrEqual(result.accuracy);
   });
 
-  it('predict --json gives top-k class names with probabilities and latency', () => {
+  it("predict --json gives top-k class names with probabilities and latency, normalized as the model card says", () => {
     const pixels = new Uint8Array(40 * 40 * 3).map((_, i) => (i * 7) % 256);
     const image = path.join(work, 'image.png');
     writeFileSync(image, encodePng(pixels, 40, 40, 3));
-    const result = json<PredictJson>([...wasm, 'predict', runDir, image, '--top-k', '3', '--json']);
+    const predicted = cli([...wasm, 'predict', runDir, image, '--top-k', '3', '--json']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stderr).not.toMatch(/model card/);
+    const result = JSON.parse(predicted.stdout) as PredictJson;
+    expect(result.normalization).toBe('unit');
     expect(result.images).toBe(1);
     expect(result.latencyMs).toBeGreaterThan(0);
     expect(result.predictions[0].file).toBe(image);
@@ -71,12 +75,19 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(result.predictions[0].top[0]).toEqual({ index: expect.any(Number), className: expect.any(String), probability: expect.any(Number) });
   });
 
-  it('export writes a tfjs model folder with class names', () => {
+  it("export writes a tfjs model folder with class names, keeping the run's model card", () => {
     const out = path.join(work, 'exported');
     const result = cli([...wasm, 'export', runDir, '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    const model = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
-    expect(model.userDefinedMetadata.classNames).toEqual(JSON.parse(readFileSync(path.join(out, 'classes.json'), 'utf8')));
+    const card = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')).userDefinedMetadata.modelCard;
+    expect(card).toEqual(JSON.parse(readFileSync(path.join(runDir, 'model', 'model.json'), 'utf8')).userDefinedMetadata.modelCard);
+    expect(card).toMatchObject({
+      architecture: { name: 'resnet18', options: { classes: 6, zeroInitResidual: true } },
+      inputSize: [32, 32, 3],
+      preprocessing: { normalization: 'unit' },
+      weights: { source: 'trained' },
+    });
+    expect(card.classNames).toEqual(JSON.parse(readFileSync(path.join(out, 'classes.json'), 'utf8')));
   });
 
   it('rejects bad flags and config keys with a usage error (exit 2) naming them', () => {

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createModel, encodeModelFiles } from '@resnet-ts/zoo';
+import { createModel, encodeModelFiles, modelCardFor, writeModelCard } from '@resnet-ts/zoo';
 import * as tf from '@tensorflow/tfjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +15,13 @@ import { DemoPage, type ModelFile } from './demo-page';
 import { serveStatic, type StaticServer } from './static-server';
 
 /**
- * A model folder laid out as `resnet export` writes it: model.json with `userDefinedMetadata`,
- * `group1-shardNofM.bin` shards (the zoo's encoder) and classes.json.
+ * A model folder laid out as `resnet export` writes it: model.json with the model card in
+ * `userDefinedMetadata`, `group1-shardNofM.bin` shards (the zoo's encoder) and classes.json.
  */
 async function exportedFolderFiles(classNames: string[]): Promise<ModelFile[]> {
-  const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: classNames.length });
-  model.setUserDefinedMetadata({ classNames, normalization: 'unit', inputShape: [32, 32, 3] });
+  const options = { inputShape: [32, 32, 3] as [number, number, number], classes: classNames.length };
+  const model = createModel('resnet18', options);
+  writeModelCard(model, modelCardFor('resnet18', options, { classNames, preprocessing: { normalization: 'unit' }, weights: { source: 'trained' } }));
   let files: ModelFile[] = [];
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {

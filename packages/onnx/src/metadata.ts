@@ -1,3 +1,5 @@
+import type { ReadModelCardResult } from '@resnet-ts/zoo';
+import { readCardProps, withCardDefaults } from './model-card-props';
 import type { OnnxInputLayout, OnnxModelMetadata } from './options';
 import { decodeOnnxMetadataProps } from './proto/onnx-codec';
 
@@ -12,10 +14,18 @@ export const ONNX_METADATA_KEYS = {
   modelName: 'model_name',
   batchNormFolded: 'batch_norm_folded', // 'true' | 'false'
   outputIsProbabilities: 'output_is_probabilities', // 'true' (softmax head) | 'false' (logits and the rest)
+  modelCard: 'model_card', // JSON model card of @resnet-ts/zoo
 } as const;
 
 /** What `readOnnxMetadata` recovers from an exported file. */
 export interface OnnxFileMetadata {
+  /**
+   * The model card: the file's `model_card`, else read from the entries below as `readModelCard`
+   * reads 0.1 metadata (`assumed` and a notice when the normalization or class names are missing).
+   * Absent when the file has neither a card nor a fixed image input size.
+   */
+  modelCard?: ReadModelCardResult;
+  /** The card's class names, else `class_names`. */
   classNames?: string[];
   /** [height, width, channels] of one image. */
   inputSize?: [number, number, number];
@@ -40,8 +50,9 @@ export interface MetadataFacts {
   outputIsProbabilities: boolean;
 }
 
-export function buildMetadataProps(metadata: OnnxModelMetadata | undefined, facts: MetadataFacts): Array<{ key: string; value: string }> {
+export function buildMetadataProps(callerMetadata: OnnxModelMetadata | undefined, facts: MetadataFacts): Array<{ key: string; value: string }> {
   const k = ONNX_METADATA_KEYS;
+  const metadata = withCardDefaults(callerMetadata);
   const props: Record<string, string> = {
     [k.inputSize]: JSON.stringify(facts.inputSize),
     [k.inputLayout]: facts.layout,
@@ -53,6 +64,7 @@ export function buildMetadataProps(metadata: OnnxModelMetadata | undefined, fact
   if (metadata?.classNames) props[k.classNames] = JSON.stringify(metadata.classNames);
   if (metadata?.preprocessing) props[k.preprocessing] = JSON.stringify(metadata.preprocessing);
   if (metadata?.modelName) props[k.modelName] = metadata.modelName;
+  if (metadata?.card) props[k.modelCard] = JSON.stringify(metadata.card);
   Object.assign(props, metadata?.extra ?? {});
   return Object.entries(props).map(([key, value]) => ({ key, value }));
 }
@@ -62,14 +74,23 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxFileMetadata {
   const props = decodeOnnxMetadataProps(bytes);
   const k = ONNX_METADATA_KEYS;
   const json = <T>(key: string): T | undefined => (props[key] !== undefined ? (JSON.parse(props[key]) as T) : undefined);
-  return {
+  const legacy = {
     classNames: json<string[]>(k.classNames),
     inputSize: json<[number, number, number]>(k.inputSize),
+    preprocessing: json<Record<string, unknown>>(k.preprocessing),
+    modelName: props[k.modelName],
+  };
+  const modelCard = readCardProps(props[k.modelCard], legacy);
+  const classNames = modelCard?.card.classNames ?? legacy.classNames;
+  return {
+    ...(modelCard ? { modelCard } : {}),
+    classNames,
+    inputSize: legacy.inputSize,
     inputLayout: props[k.inputLayout] === 'nchw' ? 'nchw' : 'nhwc',
     inputName: props[k.inputName],
     outputName: props[k.outputName],
-    preprocessing: json<Record<string, unknown>>(k.preprocessing),
-    modelName: props[k.modelName],
+    preprocessing: legacy.preprocessing,
+    modelName: legacy.modelName,
     batchNormFolded: flag(props[k.batchNormFolded]),
     outputIsProbabilities: flag(props[k.outputIsProbabilities]),
     props,

@@ -1,3 +1,4 @@
+import type { ModelCard } from '@resnet-ts/zoo';
 import { version } from '../package.json';
 
 /** Tensor layout of the exported model's image input (and of any rank-4 output). */
@@ -5,6 +6,11 @@ export type OnnxInputLayout = 'nhwc' | 'nchw';
 
 /** What travels with the model in `metadata_props`, so a runtime cannot mismatch it. */
 export interface OnnxModelMetadata {
+  /**
+   * The model card (`@resnet-ts/zoo`), written as JSON under `model_card`. It also fills in
+   * `class_names`, `preprocessing` and `model_name` where the fields below are not given.
+   */
+  card?: ModelCard;
   /** Label of each output index; written as a JSON array under `class_names`. */
   classNames?: readonly string[];
   /** How to turn an image into the input tensor (mean, std, scale, interpolation...), as JSON. */

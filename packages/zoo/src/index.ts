@@ -22,6 +22,9 @@ export {
   TORCH_PREPROCESSING,
 } from './registry/model-config';
 
+// Model card: what travels with a model (architecture, input size, classes, preprocessing, weights' origin).
+export * from './card/index';
+
 // Summary: Keras-like model.summary() as data and as text.
 export { summarizeModel, type ModelSummary, type SummaryRow, type SummaryShape } from './summary/summarize';
 export { formatSummary, type FormatSummaryOptions } from './summary/format';

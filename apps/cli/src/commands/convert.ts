@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   applyKerasWeights,
@@ -9,10 +9,13 @@ import {
   getModelConfig,
   listModels,
   loadModelWeights,
+  modelCardFor,
   modelFromKerasJson,
   readKerasWeights,
   saveKerasWeights,
+  writeModelCard,
   type LoadKerasWeightsResult,
+  type ModelCard,
   type ResNetOptions,
 } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
@@ -38,6 +41,8 @@ export interface ConvertReport {
   layersWithWeights: number;
   parameters: number;
   skipped: string[];
+  /** The model card written with a tfjs output (an .h5 input converted with --model). */
+  modelCard?: ModelCard;
 }
 
 const isKerasFile = (path: string) => /\.(h5|hdf5)$/i.test(path);
@@ -62,6 +67,8 @@ export function registerConvert(program: Command, context: CliContext): void {
       await context.backend();
       const { model, loaded, inputFormat } = await loadModel(input, options);
       try {
+        const modelCard = cardOf(input, output, options, loaded);
+        if (modelCard) writeModelCard(model, modelCard);
         const written = await writeModel(model, output, options);
         const report: ConvertReport = {
           input: { path: input, format: inputFormat },
@@ -70,6 +77,7 @@ export function registerConvert(program: Command, context: CliContext): void {
           layersWithWeights: model.layers.filter((l) => l.weights.length > 0).length,
           parameters: model.countParams(),
           skipped: loaded?.skipped.map((s) => `${s.layer}: ${s.reason}`) ?? [],
+          ...(modelCard ? { modelCard } : {}),
         };
         if (options.json) printJson(report);
         else printReport(report);
@@ -83,6 +91,18 @@ function modelOptions(name: string, options: ConvertOptions): ResNetOptions {
   const [height, width, channels] = getModelConfig(name).inputSize;
   const size = options.inputSize;
   return { inputShape: [size ?? height, size ?? width, channels], ...(options.classes !== undefined ? { classes: options.classes } : {}) };
+}
+
+/**
+ * The card of a Keras .h5 converted into a registry model (`--model`) for a tfjs folder: weights
+ * from keras-h5 and the variant's preprocessing (caffe for Keras resnet50). A full Keras model file
+ * without --model, or a tfjs input, gets none: nothing says how its inputs were normalized.
+ */
+function cardOf(input: string, output: string, options: ConvertOptions, loaded: LoadKerasWeightsResult | undefined): ModelCard | undefined {
+  if (!options.model || !isKerasFile(input) || isKerasFile(output)) return undefined;
+  const skipped = loaded?.skipped.map((s) => s.layer) ?? [];
+  const note = skipped.length > 0 ? `left at their initial values (--skip-mismatch): ${skipped.join(', ')}` : undefined;
+  return modelCardFor(options.model, modelOptions(options.model, options), { weights: { source: 'keras-h5', path: basename(input), ...(note ? { note } : {}) } });
 }
 
 async function loadModel(input: string, options: ConvertOptions) {

@@ -6,7 +6,7 @@ import { detectDataSource, loadRunModel, openDataSource, type DataSourceSpec } f
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
-import { formatTable, printJson, printLine } from '../output';
+import { formatTable, printJson, printLine, warnLine } from '../output';
 
 interface EvaluateFlags {
   data?: string;
@@ -22,6 +22,8 @@ export interface EvaluateJson {
   model: string;
   data: string;
   split: 'train' | 'val';
+  /** The normalization preset the images were given. */
+  normalization: string;
   count: number;
   loss: number;
   accuracy: number;
@@ -43,7 +45,7 @@ export function registerEvaluate(program: Command, context: CliContext): void {
     .option('--data <path>', "image folder, .csv, .h5 or \"synthetic\" (default: the run's own data)")
     .addOption(new Option('--split <name>', 'which split of the data').choices(['train', 'val']).default('val'))
     .addOption(new Option('--batch-size <n>', 'batch size').argParser(positiveInteger).default(32))
-    .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else unit)").choices(NORMALIZATION_PRESETS))
+    .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
     .option('--json', 'print JSON instead of tables')
     .action(async (modelPath: string, flags: EvaluateFlags) => {
@@ -56,6 +58,7 @@ export function registerEvaluate(program: Command, context: CliContext): void {
         const runData = (loaded.config?.metadata as { data?: DataSourceSpec } | undefined)?.data;
         if (!flags.data && !runData) throw new UsageError(`${modelPath} is not a run folder: give the data to evaluate on with --data`);
         const [, height, width] = model.inputs[0].shape as number[];
+        const { classNames } = loaded.card;
         const spec: DataSourceSpec = flags.data
           ? {
               kind: await detectDataSource(flags.data).catch((error: Error) => {
@@ -63,19 +66,20 @@ export function registerEvaluate(program: Command, context: CliContext): void {
               }),
               ...(flags.data !== 'synthetic' ? { path: flags.data } : {}),
               imageSize: [height, width],
-              normalization: checkNormalization(flags.normalization ?? loaded.normalization ?? 'unit'),
+              normalization: checkNormalization(flags.normalization ?? loaded.card.preprocessing.normalization),
               ...(runData?.seed !== undefined ? { seed: runData.seed } : {}),
-              ...(loaded.classNames && flags.data !== 'synthetic' ? { classNames: loaded.classNames } : {}),
+              ...(classNames && flags.data !== 'synthetic' ? { classNames } : {}),
             }
           : { ...runData!, ...(flags.normalization ? { normalization: checkNormalization(flags.normalization) } : {}) };
+        if (flags.data && loaded.cardNotice && !flags.normalization) warnLine(`${loaded.source}: ${loaded.cardNotice}`);
         const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) });
         try {
           const dataset = flags.split === 'train' ? opened.train : opened.val;
           const started = performance.now();
-          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: loaded.classNames ?? opened.classNames });
+          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames });
           const seconds = (performance.now() - started) / 1000;
           const { misclassified: _m, ...rest } = result;
-          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, ...rest, seconds };
+          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, normalization: spec.normalization ?? 'unit', ...rest, seconds };
           if (flags.json) {
             printJson(json);
             return;

@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { modelToArtifacts } from '@resnet-ts/trainer';
+import { writeModelCard } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { loadRunModel, writeFileAtomic } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
 import { addOnnxExportOptions, checkOnnxFlags, EXPORT_FORMATS, exportModelAsOnnx, printOnnxExportReport, type OnnxExportFlags } from '../onnx';
 import { CliError, UsageError } from '../errors';
-import { printJson, printLine } from '../output';
+import { printJson, printLine, warnLine } from '../output';
 
 interface ExportFlags extends OnnxExportFlags {
   format: (typeof EXPORT_FORMATS)[number];
@@ -30,30 +31,23 @@ export function registerExport(program: Command, context: CliContext): void {
       const loaded = await loadRunModel(runPath).catch((error: Error) => {
         throw new CliError(error.message);
       });
-      const { model } = loaded;
+      const { model, card } = loaded;
+      const { classNames } = card;
       try {
+        // A card that was assumed would turn a guess into a record: such a model goes out without one.
+        if (loaded.cardNotice) warnLine(`${loaded.source}: ${loaded.cardNotice}; exported without a model card`);
+        else writeModelCard(model, card);
         if (flags.format === 'onnx') {
-          const report = await exportModelAsOnnx(model, resolve(flags.out), flags, {
-            classNames: loaded.classNames,
-            preprocessing: loaded.normalization ? { normalization: loaded.normalization } : undefined,
-          });
+          const report = await exportModelAsOnnx(model, resolve(flags.out), flags, loaded.cardNotice ? { classNames } : { card });
           printOnnxExportReport(report, flags.json);
           return;
         }
-        const [, height, width, channels] = model.inputs[0].shape as number[];
-        const metadata = {
-          ...(model.getUserDefinedMetadata() ?? {}),
-          ...(loaded.classNames ? { classNames: loaded.classNames } : {}),
-          ...(loaded.normalization ? { normalization: loaded.normalization } : {}),
-          inputShape: [height, width, channels],
-        };
-        model.setUserDefinedMetadata(metadata);
         const out = resolve(flags.out);
         await fileIO(out).save!(await modelToArtifacts(model));
-        if (loaded.classNames) await writeFileAtomic(join(out, 'classes.json'), JSON.stringify(loaded.classNames, null, 2));
-        const summary = { from: loaded.source, out, files: ['model.json', ...(loaded.classNames ? ['classes.json'] : [])], metadata };
+        if (classNames) await writeFileAtomic(join(out, 'classes.json'), JSON.stringify(classNames, null, 2));
+        const summary = { from: loaded.source, out, files: ['model.json', ...(classNames ? ['classes.json'] : [])], metadata: model.getUserDefinedMetadata() ?? {} };
         if (flags.json) printJson(summary);
-        else printLine(`exported ${loaded.source} to ${out} (model.json + weight shards${loaded.classNames ? ' + classes.json' : ''})`);
+        else printLine(`exported ${loaded.source} to ${out} (model.json + weight shards${classNames ? ' + classes.json' : ''})`);
       } finally {
         model.dispose();
       }

@@ -10,7 +10,7 @@ import { engineOption, openPredictModel, type PredictEngineChoice } from '../onn
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
 import { DecodedBatches } from './predict-batches';
-import { formatTable, printJson, printLine } from '../output';
+import { formatTable, printJson, printLine, warnLine } from '../output';
 
 interface PredictFlags {
   topK: number;
@@ -25,6 +25,8 @@ interface PredictFlags {
 /** The JSON `resnet predict --json` prints. */
 export interface PredictJson {
   model: string;
+  /** The normalization preset the images were given (--normalization, else the model card's). */
+  normalization: string;
   predictions: Array<{ file: string; top: ClassScore[] }>;
   /** Mean model time per image (decode excluded), in milliseconds. */
   latencyMs: number;
@@ -62,7 +64,7 @@ export function registerPredict(program: Command, context: CliContext): void {
     .argument('<images...>', 'image files or folders of images')
     .addOption(new Option('--top-k <k>', 'classes per image').argParser(positiveInteger).default(5))
     .addOption(new Option('--batch-size <n>', 'images per forward pass').argParser(positiveInteger).default(16))
-    .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else unit)").choices(NORMALIZATION_PRESETS))
+    .addOption(new Option('--normalization <preset>', "pixel normalization (default: the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .option('--class-names <names>', 'comma-separated class names, when the model does not carry them')
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
     .addOption(engineOption())
@@ -74,13 +76,15 @@ export function registerPredict(program: Command, context: CliContext): void {
       const predictions: PredictJson['predictions'] = [];
       let modelMs = 0;
       let engine = '';
+      // The card's value is schema-checked and the flag's a commander choice: this narrows, it does not throw.
+      const normalization = checkNormalization(flags.normalization ?? model.card.preprocessing.normalization);
+      if (model.cardNotice && !flags.normalization) warnLine(`${model.source}: ${model.cardNotice}`);
       try {
         const [height, width, channels] = model.inputSize;
         if (channels !== 3) throw new CliError(`${model.source}: the model expects ${channels} channels; predict feeds RGB images`);
         const batches: string[][] = [];
         for (let start = 0; start < files.length; start += flags.batchSize) batches.push(files.slice(start, start + flags.batchSize));
         // Decoding starts now, while the engine loads, and runs ahead of the model.
-        const normalization = checkNormalization(flags.normalization ?? model.normalization ?? 'unit');
         const decoder = new ImageFileDecoder({ imageSize: [height, width], ...(flags.workers ? { workers: flags.workers } : {}) });
         const decoded = new DecodedBatches({ decode: (file) => decoder.decode(file), imageSize: [height, width], batches, normalization });
         try {
@@ -102,7 +106,7 @@ export function registerPredict(program: Command, context: CliContext): void {
       } finally {
         await model.dispose();
       }
-      const json: PredictJson = { model: model.source, predictions, latencyMs: modelMs / files.length, images: files.length };
+      const json: PredictJson = { model: model.source, normalization, predictions, latencyMs: modelMs / files.length, images: files.length };
       if (flags.json) {
         printJson(json);
         return;

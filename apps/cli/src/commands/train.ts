@@ -22,7 +22,7 @@ import {
   type DataSourceSpec,
   type RunResult,
 } from '@resnet-ts/trainer/node';
-import { createModel, getModelConfig, listModels } from '@resnet-ts/zoo';
+import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { integerAtLeast, positiveInteger } from '../options';
@@ -304,13 +304,15 @@ export function registerTrain(program: Command, context: CliContext): void {
       const runDir = settings.out ?? defaultRunDir(settings.model);
       try {
         getModelConfig(settings.model);
-        const model = createModel(settings.model, {
+        const modelOptions: ResNetOptions = {
           inputShape: [settings.inputSize, settings.inputSize, 3],
           classes: opened.classNames.length,
           zeroInitResidual: settings.zeroInitResidual,
-        });
-        // Travels with every saved model so `predict`, `export` and the demo know the classes.
-        model.setUserDefinedMetadata({ classNames: opened.classNames, architecture: settings.model, normalization: settings.normalization });
+        };
+        const model = createModel(settings.model, modelOptions);
+        // The model card travels with every saved model so `predict`, `export` and the demo know the classes and normalization.
+        const extras = { classNames: opened.classNames, preprocessing: { normalization: settings.normalization }, weights: { source: 'trained' as const } };
+        writeModelCard(model, modelCardFor(settings.model, modelOptions, extras));
         const log = flags.json ? warnLine : printLine;
         log(
           `training ${settings.model} on ${kind === 'synthetic' ? 'synthetic shapes' : data.path} ` +

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { OnnxInputLayout } from '@resnet-ts/onnx';
+import type { ModelCard } from '@resnet-ts/zoo';
 import { exportOnnxFile } from '@resnet-ts/onnx/node';
 import { formatCount, printJson, printLine } from '../output';
 
@@ -22,10 +23,10 @@ export interface OnnxExportReport {
   verification?: { maxAbsDiff: number; tolerance: number; passed: boolean; batchSize: number };
 }
 
+/** What the file's metadata carries: the model card (class names, preprocessing, name), or class names alone. */
 export interface OnnxExportContext {
+  card?: ModelCard;
   classNames?: readonly string[];
-  preprocessing?: Readonly<Record<string, unknown>>;
-  modelName?: string;
 }
 
 /** Writes `model` as ONNX to `output` (verified against tfjs with onnxruntime unless --no-verify). */
@@ -37,16 +38,17 @@ export async function exportModelAsOnnx(
 ): Promise<OnnxExportReport> {
   const layout = flags.layout ?? 'nhwc';
   const foldBatchNorm = flags.foldBn ?? false;
+  const modelName = context.card?.architecture.name ?? model.name;
   const written = await exportOnnxFile(model, output, {
     layout,
     foldBatchNorm,
     verify: flags.verify ?? true,
-    metadata: { classNames: context.classNames, preprocessing: context.preprocessing, modelName: context.modelName ?? model.name },
+    metadata: { card: context.card, classNames: context.classNames, modelName },
   });
   const v = written.verification;
   return {
     output: { path: written.path, format: 'onnx', bytes: written.bytes },
-    model: context.modelName ?? model.name,
+    model: modelName,
     opset: 17,
     layout,
     foldBatchNorm,

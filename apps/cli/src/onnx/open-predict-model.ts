@@ -3,6 +3,7 @@ import { fixedInputSize, OnnxExportError } from '@resnet-ts/onnx';
 import { predict, type Prediction } from '@resnet-ts/trainer';
 import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { loadRunModel } from '@resnet-ts/trainer/node';
+import type { ModelCard } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
 import { warnLine } from '../output';
@@ -17,7 +18,7 @@ export interface PredictRunner {
 }
 
 /**
- * The model `resnet predict` was given, known from its header (input size, normalization) before
+ * The model `resnet predict` was given, known from its header (input size, model card) before
  * its engine is ready, so that decoding can start while the engine loads.
  */
 export interface PredictModel {
@@ -25,8 +26,10 @@ export interface PredictModel {
   source: string;
   /** [height, width, channels] of the images. */
   inputSize: [number, number, number];
-  /** Normalization preset recorded with the model, if any. */
-  normalization?: string;
+  /** The model's card: normalization and class names. */
+  card: ModelCard;
+  /** What was assumed, when the model has no card. */
+  cardNotice?: string;
   /** The engine, once loaded (onnxruntime session creation, in-memory export): the slow part. */
   ready(): Promise<PredictRunner>;
   /** Frees the model, whether or not `ready` was called. */
@@ -55,7 +58,7 @@ export async function openPredictModel(
     throw new CliError(error.message);
   });
   const [, height, width, channels] = loaded.model.inputs[0].shape as number[];
-  const names = classNames ?? loaded.classNames;
+  const names = classNames ?? loaded.card.classNames;
   const tfjsRunner: PredictRunner = {
     engine: 'tfjs',
     predict: (images, batchSize, topK) => {
@@ -83,7 +86,8 @@ export async function openPredictModel(
   return {
     source: loaded.source,
     inputSize: [height, width, channels],
-    ...(loaded.normalization ? { normalization: loaded.normalization } : {}),
+    card: loaded.card,
+    ...(loaded.cardNotice ? { cardNotice: loaded.cardNotice } : {}),
     ready: () => (runner ??= load()),
     async dispose() {
       await runner?.catch(() => undefined);
@@ -106,12 +110,14 @@ async function openOnnxFile(path: string, options: { threads?: number; className
   } catch (error) {
     return fail(error as Error);
   }
-  const normalization = metadata.preprocessing?.normalization;
+  if (!metadata.modelCard) return fail(new Error(`input_size ${JSON.stringify(metadata.inputSize)} is not an image [height, width, channels]`));
+  const { card, notice } = metadata.modelCard;
   let runner: Promise<OnnxPredictor> | undefined;
   return {
     source: path,
     inputSize: size,
-    ...(typeof normalization === 'string' ? { normalization } : {}),
+    card,
+    ...(notice ? { cardNotice: notice } : {}),
     ready: () => (runner ??= createOnnxPredictor(path, options).catch(fail)),
     async dispose() {
       const predictor = await runner?.catch(() => undefined);

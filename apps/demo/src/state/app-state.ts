@@ -3,6 +3,7 @@
  * and input size). Views subscribe to changes; replacing the model disposes the previous one.
  */
 import type { NormalizationPreset } from '@resnet-ts/data';
+import type { ModelCard } from '@resnet-ts/zoo';
 import type * as tf from '@tensorflow/tfjs';
 
 export interface ModelEntry {
@@ -12,6 +13,13 @@ export interface ModelEntry {
   classNames: string[];
   /** How pixels were scaled for training; prediction must do the same. */
   normalization: NormalizationPreset;
+  /** The model card the model was loaded or built with (architecture, weights' origin...). */
+  card: ModelCard;
+}
+
+/** The card to save with the entry's model: its card with the entry's current class names and normalization. */
+export function entryCard(entry: ModelEntry): ModelCard {
+  return { ...entry.card, classNames: [...entry.classNames], preprocessing: { ...entry.card.preprocessing, normalization: entry.normalization } };
 }
 
 type Listener = (entry: ModelEntry | undefined) => void;

@@ -1,26 +1,23 @@
 /**
  * Saving and loading the demo's models through the zoo's guarded browser handlers (IndexedDB,
  * downloads) and its artifact checks (for files picked by the user). What the demo needs to use a
- * model again (class names, normalisation, architecture) travels in the model's
- * `userDefinedMetadata`, so it survives IndexedDB, downloads and `resnet export` folders alike.
+ * model again (class names, normalisation, architecture) travels as the model card of
+ * `@resnet-ts/zoo` in the model's `userDefinedMetadata`, so it survives IndexedDB, downloads and
+ * `resnet export` folders alike.
  */
-import { checkNormalization, type NormalizationPreset } from '@resnet-ts/data';
-import { guardIOHandler } from '@resnet-ts/zoo';
+import { guardIOHandler, writeModelCard, type ModelCard } from '@resnet-ts/zoo';
 import { browserModelIO } from '@resnet-ts/zoo/browser';
 import * as tf from '@tensorflow/tfjs';
 
 const INDEXED_DB = 'indexeddb://';
 
-export interface DemoModelMetadata {
-  classNames: string[];
-  architecture?: string;
-  normalization?: NormalizationPreset;
-}
-
 export interface LoadedModel {
   model: tf.LayersModel;
-  /** From the model's own metadata, or from a JSON file picked with it. */
-  metadata: Partial<DemoModelMetadata>;
+  /**
+   * Metadata from JSON files picked with the model (a classes.json array, a run.json), for
+   * `readModelCard`'s `sidecar`: used where the model has no card.
+   */
+  sidecar?: Record<string, unknown>;
 }
 
 export interface SavedModelInfo {
@@ -29,26 +26,8 @@ export interface SavedModelInfo {
   bytes: number;
 }
 
-function withMetadata(model: tf.LayersModel, metadata: DemoModelMetadata): void {
-  model.setUserDefinedMetadata({ ...(model.getUserDefinedMetadata() ?? {}), ...metadata });
-}
-
-/** Reads class names and friends from any object that has them (model metadata, a run.json...). */
-export function parseMetadata(value: unknown): Partial<DemoModelMetadata> {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { classNames: value };
-  if (typeof value !== 'object' || value === null) return {};
-  const record = value as Record<string, unknown>;
-  const out: Partial<DemoModelMetadata> = {};
-  const names = record.classNames ?? record.class_names;
-  if (Array.isArray(names) && names.every((v) => typeof v === 'string')) out.classNames = names;
-  const architecture = record.architecture ?? record.modelName;
-  if (typeof architecture === 'string') out.architecture = architecture;
-  if (typeof record.normalization === 'string') out.normalization = checkNormalization(record.normalization as NormalizationPreset);
-  return out;
-}
-
-export async function saveToIndexedDb(model: tf.LayersModel, key: string, metadata: DemoModelMetadata): Promise<void> {
-  withMetadata(model, metadata);
+export async function saveToIndexedDb(model: tf.LayersModel, key: string, card: ModelCard): Promise<void> {
+  writeModelCard(model, card);
   await model.save(browserModelIO(INDEXED_DB + key));
   await confirmStored(key);
 }
@@ -84,7 +63,7 @@ function confirmStored(key: string): Promise<void> {
 
 export async function loadFromIndexedDb(key: string): Promise<LoadedModel> {
   const model = await tf.loadLayersModel(browserModelIO(INDEXED_DB + key));
-  return { model, metadata: parseMetadata(model.getUserDefinedMetadata()) };
+  return { model };
 }
 
 export async function listIndexedDbModels(): Promise<SavedModelInfo[]> {
@@ -104,14 +83,15 @@ export async function deleteFromIndexedDb(key: string): Promise<void> {
 }
 
 /** Saves `name.json` + `name.weights.bin` through the browser's downloads. */
-export async function downloadModel(model: tf.LayersModel, name: string, metadata: DemoModelMetadata): Promise<void> {
-  withMetadata(model, metadata);
+export async function downloadModel(model: tf.LayersModel, name: string, card: ModelCard): Promise<void> {
+  writeModelCard(model, card);
   await model.save(browserModelIO(`downloads://${name}`));
 }
 
 /**
  * Loads a tfjs folder picked as files: the model JSON (`model.json`, or any JSON with a
- * `modelTopology`), its `.bin` shards, and optionally a JSON with the class names (`classNames`).
+ * `modelTopology`), its `.bin` shards, and optionally JSON files with the class names: an array
+ * (classes.json) or an object with `classNames` (run.json).
  */
 export async function loadFromFiles(files: File[]): Promise<LoadedModel> {
   const jsonFiles = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
@@ -130,6 +110,8 @@ export async function loadFromFiles(files: File[]): Promise<LoadedModel> {
   if (shards.length === 0) throw new Error(`${modelJson.file.name} needs its .bin weight files: pick them together with it.`);
   const handler = guardIOHandler(tf.io.browserFiles([modelJson.file, ...shards]), modelJson.file.name);
   const model = await tf.loadLayersModel(handler);
-  const sidecar = parsed.filter((p) => p !== modelJson).reduce((meta, p) => ({ ...meta, ...parseMetadata(p.value) }), {});
-  return { model, metadata: { ...sidecar, ...parseMetadata(model.getUserDefinedMetadata()) } };
+  const sidecar = parsed
+    .filter((p) => p !== modelJson && typeof p.value === 'object' && p.value !== null)
+    .reduce<Record<string, unknown>>((meta, p) => ({ ...meta, ...(Array.isArray(p.value) ? { classNames: p.value } : (p.value as Record<string, unknown>)) }), {});
+  return { model, sidecar };
 }

@@ -12,8 +12,9 @@ import {
   saveToIndexedDb,
   type LoadedModel,
 } from '../storage/model-storage';
+import { readModelCard } from '@resnet-ts/zoo';
 import type * as tf from '@tensorflow/tfjs';
-import { modelInputSize, type AppState, type ModelEntry } from '../state/app-state';
+import { entryCard, modelInputSize, type AppState, type ModelEntry } from '../state/app-state';
 import { field, h } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 
@@ -22,17 +23,23 @@ export interface StorageViewDeps {
   notices: Notices;
 }
 
-/** Checks a loaded model against what the demo can run, and names its classes. */
-export function adoptLoadedModel({ model, metadata }: LoadedModel, source: string): ModelEntry {
+export interface AdoptedModel {
+  entry: ModelEntry;
+  /** What was assumed when the model has no model card (e.g. unit normalization). */
+  notice?: string;
+}
+
+/** Checks a loaded model against what the demo can run, and reads its model card. */
+export function adoptLoadedModel({ model, sidecar }: LoadedModel, source: string): AdoptedModel {
   try {
-    return describeLoadedModel(model, metadata, source);
+    return describeLoadedModel(model, sidecar, source);
   } catch (error) {
     model.dispose();
     throw error;
   }
 }
 
-function describeLoadedModel(model: tf.LayersModel, metadata: LoadedModel['metadata'], source: string): ModelEntry {
+function describeLoadedModel(model: tf.LayersModel, sidecar: LoadedModel['sidecar'], source: string): AdoptedModel {
   let inputSize: number;
   try {
     inputSize = modelInputSize(model);
@@ -44,11 +51,19 @@ function describeLoadedModel(model: tf.LayersModel, metadata: LoadedModel['metad
     throw new Error(`${source}: the model outputs ${JSON.stringify(outputShape)}; the demo needs one output of class scores [null, classes].`);
   }
   const classes = outputShape[1];
-  const classNames = metadata.classNames ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
+  let read: ReturnType<typeof readModelCard>;
+  try {
+    read = readModelCard(model, { sidecar });
+  } catch (error) {
+    throw new Error(`${source}: ${describeError(error)}`);
+  }
+  const { card, notice } = read;
+  const classNames = card.classNames ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
   if (classNames.length !== classes) {
     throw new Error(`${source}: the model has ${classes} outputs but its metadata names ${classNames.length} classes (${classNames.join(', ')}).`);
   }
-  return { model, architecture: metadata.architecture ?? model.name, inputSize, classNames, normalization: metadata.normalization ?? 'unit' };
+  const entry = { model, architecture: card.architecture.name, inputSize, classNames, normalization: card.preprocessing.normalization, card };
+  return { entry, ...(notice ? { notice } : {}) };
 }
 
 export function createStorageView({ state, notices }: StorageViewDeps): HTMLElement {
@@ -91,10 +106,11 @@ export function createStorageView({ state, notices }: StorageViewDeps): HTMLElem
     }
   };
 
-  const load = async (key: string) => {
-    state.setModel(adoptLoadedModel(await loadFromIndexedDb(key), `IndexedDB model "${key}"`));
-    notices.info(`Loaded "${key}" from this browser.`);
+  const adopt = (adopted: AdoptedModel, message: string) => {
+    state.setModel(adopted.entry);
+    notices.info(adopted.notice ? `${message} It has ${adopted.notice}.` : message);
   };
+  const load = async (key: string) => adopt(adoptLoadedModel(await loadFromIndexedDb(key), `IndexedDB model "${key}"`), `Loaded "${key}" from this browser.`);
   const remove = async (key: string) => {
     await deleteFromIndexedDb(key);
     await refreshList();
@@ -106,7 +122,7 @@ export function createStorageView({ state, notices }: StorageViewDeps): HTMLElem
       const entry = requireModel();
       const key = nameInput.value.trim();
       if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error('Name the model with letters, digits, "-", "_" or "." only.');
-      await saveToIndexedDb(entry.model, key, { classNames: entry.classNames, architecture: entry.architecture, normalization: entry.normalization });
+      await saveToIndexedDb(entry.model, key, entryCard(entry));
       await refreshList();
       notices.info(`Saved "${key}" in this browser.`);
     }),
@@ -114,15 +130,14 @@ export function createStorageView({ state, notices }: StorageViewDeps): HTMLElem
   downloadButton.addEventListener('click', () =>
     run(async () => {
       const entry = requireModel();
-      await downloadModel(entry.model, nameInput.value.trim() || 'model', { classNames: entry.classNames, architecture: entry.architecture, normalization: entry.normalization });
+      await downloadModel(entry.model, nameInput.value.trim() || 'model', entryCard(entry));
     }),
   );
   filesInput.addEventListener('change', () =>
     run(async () => {
       const files = [...(filesInput.files ?? [])];
       filesInput.value = '';
-      state.setModel(adoptLoadedModel(await loadFromFiles(files), files.map((f) => f.name).join(', ')));
-      notices.info('Loaded the model from files.');
+      adopt(adoptLoadedModel(await loadFromFiles(files), files.map((f) => f.name).join(', ')), 'Loaded the model from files.');
     }),
   );
 

@@ -7,7 +7,7 @@ import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
 import { browserImageDataset } from '@resnet-ts/data/browser';
 import { train, type CheckpointData } from '@resnet-ts/trainer';
 import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
-import { createModel, listModels } from '@resnet-ts/zoo';
+import { createModel, listModels, modelCardFor, type ResNetOptions } from '@resnet-ts/zoo';
 import type { Webcam } from '../media/webcam';
 import type { AppState } from '../state/app-state';
 import { TrainingChart } from '../ui/chart';
@@ -172,23 +172,26 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     } else {
       progress.textContent = `Building ${arch}…`;
       await nextPaint();
-      const model = createModel(arch, {
+      const options: ResNetOptions = {
         inputShape: [size, size, 3],
         classes: dataset.classNames.length,
         includeTop: true,
         classifierActivation: 'softmax',
-      });
+      };
+      const model = createModel(arch, options);
       state.setModel({
         model,
         architecture: arch,
         inputSize: size,
         classNames: [...dataset.classNames],
         normalization: dataset.normalization,
+        card: modelCardFor(arch, options, { classNames: dataset.classNames, preprocessing: { normalization: dataset.normalization } }),
       });
     }
     const entry = state.current!;
     entry.classNames = [...dataset.classNames];
     entry.normalization = dataset.normalization;
+    entry.card = { ...entry.card, weights: { source: 'trained' } };
 
     chart.reset();
     abort = new AbortController();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -171,18 +172,20 @@ export interface LoadedRunModel {
   model: tf.LayersModel;
   /** The model folder that was loaded. */
   source: string;
-  /** From run.json, else the model's userDefinedMetadata. */
-  classNames?: string[];
-  /** Pixel normalization the model was trained with, when recorded. */
-  normalization?: string;
+  /**
+   * The model's card (class names, normalization, architecture...). A model without one is read
+   * from its 0.1 metadata and, in a run folder, run.json (class names, the data's normalization).
+   */
+  card: ModelCard;
+  /** One line saying what was assumed (e.g. unit normalization) when the model had no card. */
+  cardNotice?: string;
   /** The run's training settings, when `path` is a run folder. */
   config?: TrainConfig;
 }
 
 /**
  * Loads a model for evaluation or prediction from a run directory (its final `model/`, else the
- * best or last checkpoint) or from a tfjs model folder. Class names and normalization come from
- * the run, else from the model's userDefinedMetadata ({ classNames, normalization }).
+ * best or last checkpoint) or from a tfjs model folder, with its model card (`readModelCard`).
  */
 export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   const root = resolve(path);
@@ -193,17 +196,15 @@ export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   for (const folder of candidates) {
     if (await stat(join(folder, 'model.json')).catch(() => null)) {
       const model = await tf.loadLayersModel(fileIO(folder));
-      const meta = (model.getUserDefinedMetadata() ?? {}) as { classNames?: unknown; normalization?: unknown };
       const dataMeta = (info?.config.metadata as { data?: { normalization?: string } } | undefined)?.data;
-      const classNames = info?.classNames ?? (Array.isArray(meta.classNames) ? meta.classNames.map(String) : undefined);
-      const normalization = dataMeta?.normalization ?? (typeof meta.normalization === 'string' ? meta.normalization : undefined);
-      return {
-        model,
-        source: folder,
-        ...(classNames ? { classNames } : {}),
-        ...(normalization ? { normalization } : {}),
-        ...(info ? { config: info.config } : {}),
-      };
+      const sidecar = info ? { classNames: info.classNames, modelName: info.modelName, normalization: dataMeta?.normalization } : undefined;
+      try {
+        const { card, notice } = readModelCard(model, { sidecar });
+        return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { config: info.config } : {}) };
+      } catch (error) {
+        model.dispose();
+        throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);
+      }
     }
   }
   throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { MODEL_CARD_NORMALIZATIONS } from './normalizations';
+
+export const MODEL_CARD_FORMAT = 'resnet-ts/model-card';
+export const MODEL_CARD_VERSION = 1;
+
+/** Where a model's weights came from. */
+export const WEIGHT_SOURCES = ['random', 'trained', 'keras-h5', 'tfjs', 'imagenet', 'unknown'] as const;
+
+const positiveInteger = z.number().int().positive();
+
+/** The `ResNetOptions` that rebuild the architecture (`createModel(name, { inputShape: inputSize, ...options })`). */
+const architectureOptions = z.object({
+  includeTop: z.boolean(),
+  /** Global pooling of a headless model ('avg' | 'max'); absent: the 4D feature map. */
+  pooling: z.enum(['avg', 'max']).optional(),
+  classes: positiveInteger,
+  classifierActivation: z
+    .enum(['softmax', 'sigmoid'], { errorMap: (_issue, ctx) => ({ message: `expected 'softmax', 'sigmoid' or null (logits), got ${JSON.stringify(ctx.data)}` }) })
+    .nullable(),
+  zeroInitResidual: z.boolean(),
+});
+
+/**
+ * The model card, version 1: what a reader needs to use a model correctly, travelling with it
+ * (tfjs `userDefinedMetadata.modelCard`, ONNX `metadata_props` key `model_card`).
+ */
+export const modelCardSchema = z
+  .object({
+    format: z.literal(MODEL_CARD_FORMAT),
+    version: z.literal(MODEL_CARD_VERSION),
+    architecture: z.object({
+      /** Registry name (`resnet50`), or the model's own name when it was not built from the registry. */
+      name: z.string().min(1),
+      /** Absent when unknown (a model read from older metadata). */
+      options: architectureOptions.optional(),
+    }),
+    /** `[height, width, channels]` of one input image. */
+    inputSize: z.tuple([positiveInteger, positiveInteger, positiveInteger]),
+    /** Label of each output index; absent: none known (readers show class indices). */
+    classNames: z.array(z.string()).optional(),
+    preprocessing: z.object({
+      /** Pixel normalisation to apply to 0..255 RGB input (a `@resnet-ts/data` preset name). */
+      normalization: z.enum(MODEL_CARD_NORMALIZATIONS),
+      /** Centre-crop fraction for evaluation (timm's `crop_pct`; 1: the whole image). */
+      cropPct: z.number().gt(0).lte(1),
+      /** Resize interpolation. */
+      interpolation: z.enum(['bilinear', 'nearest']),
+    }),
+    weights: z.object({
+      source: z.enum(WEIGHT_SOURCES),
+      /** File the weights were read from (its name), when they came from a file. */
+      path: z.string().optional(),
+      url: z.string().optional(),
+      note: z.string().optional(),
+    }),
+    /** Hash of the training recipe that produced the weights, when known. */
+    recipeHash: z.string().min(1).optional(),
+  })
+  .superRefine((card, ctx) => {
+    const options = card.architecture.options;
+    if (options?.includeTop && card.classNames && card.classNames.length !== options.classes) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['classNames'],
+        message: `names ${card.classNames.length} classes, architecture.options.classes is ${options.classes}`,
+      });
+    }
+  });
+
+/** A model card (see `modelCardSchema` for the fields). */
+export type ModelCard = z.infer<typeof modelCardSchema>;
