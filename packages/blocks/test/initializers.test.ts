@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onBackendWithoutTensorLeaks } from '../../../test-support/tensor-leaks';
 import { basicBlock, bottleneckBlock, initializerSeed, preactBottleneckBlock, stem } from '../src/index';
 import { withModel } from './helpers';
 
@@ -10,16 +11,7 @@ function kernels(model: tf.LayersModel): Map<string, Float32Array> {
 }
 
 describe('seeded initialisation', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  onBackendWithoutTensorLeaks('cpu');
 
   it('derives a stable, non-zero seed per (seed, layer, weight)', () => {
     expect(initializerSeed(5, 'conv1_conv', 'kernel')).toBe(initializerSeed(5, 'conv1_conv', 'kernel'));

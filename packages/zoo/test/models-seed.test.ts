@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onBackendWithoutTensorLeaks } from '../../../test-support/tensor-leaks';
 import type { ResNetOptions } from '../src/index';
 import { withModel } from './models-helpers';
 
@@ -20,16 +21,7 @@ const build = (name: string, options: ResNetOptions) => withModel(name, options,
 const small: ResNetOptions = { inputShape: [32, 32, 3], classes: 3 };
 
 describe('seeded models', () => {
-  let before = 0;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  onBackendWithoutTensorLeaks('cpu');
 
   it('builds bit-identical weights twice from the same seed, and other kernels from another seed', async () => {
     const first = await build('resnet18', { ...small, seed: 5 });
