@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { StackOptions } from './bottleneck';
+import type { SeedOptions } from './initializers';
 import { add, batchNorm, channelsOf, conv, relu, zeroPad } from './layers';
 
-export interface BasicBlockOptions {
+export interface BasicBlockOptions extends SeedOptions {
   /** Layer-name prefix, e.g. `conv3_block1`. */
   name: string;
   /** Stride of the first 3x3 convolution and of the projection. Default 1. */
@@ -21,32 +22,32 @@ export interface BasicBlockOptions {
  * with stride 2 would pad only bottom/right and shift every feature by one pixel.
  */
 export function basicBlock(x: tf.SymbolicTensor, filters: number, options: BasicBlockOptions): tf.SymbolicTensor {
-  const { name, stride = 1 } = options;
+  const { name, stride = 1, seed } = options;
   const convShortcut = options.convShortcut ?? (stride !== 1 || channelsOf(x) !== filters);
   let shortcut = x;
   if (convShortcut) {
-    shortcut = conv(x, { filters, kernelSize: 1, strides: stride, useBias: false, name: `${name}_0_conv` });
+    shortcut = conv(x, { filters, kernelSize: 1, strides: stride, useBias: false, name: `${name}_0_conv`, seed });
     shortcut = batchNorm(shortcut, `${name}_0_bn`);
   }
   let y = x;
   if (stride > 1) {
     y = zeroPad(y, 1, `${name}_1_pad`);
-    y = conv(y, { filters, kernelSize: 3, strides: stride, useBias: false, name: `${name}_1_conv` });
+    y = conv(y, { filters, kernelSize: 3, strides: stride, useBias: false, name: `${name}_1_conv`, seed });
   } else {
-    y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_1_conv` });
+    y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_1_conv`, seed });
   }
   y = relu(batchNorm(y, `${name}_1_bn`), `${name}_1_relu`);
-  y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_2_conv` });
+  y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_2_conv`, seed });
   y = batchNorm(y, `${name}_2_bn`);
   return relu(add(shortcut, y, `${name}_add`), `${name}_out`);
 }
 
 /** A basic-block stage (torchvision `_make_layer`): the first block carries `stride1` (default 2). */
 export function basicStack(x: tf.SymbolicTensor, filters: number, blocks: number, options: StackOptions): tf.SymbolicTensor {
-  const { name, stride1 = 2 } = options;
-  let y = basicBlock(x, filters, { stride: stride1, name: `${name}_block1` });
+  const { name, stride1 = 2, seed } = options;
+  let y = basicBlock(x, filters, { stride: stride1, name: `${name}_block1`, seed });
   for (let i = 2; i <= blocks; i++) {
-    y = basicBlock(y, filters, { name: `${name}_block${i}` });
+    y = basicBlock(y, filters, { name: `${name}_block${i}`, seed });
   }
   return y;
 }

@@ -1,5 +1,6 @@
 export { BN_EPSILON, CHANNEL_AXIS, STEM_FILTERS } from './constants';
 export { stem, type StemOptions } from './stem';
+export { glorotUniformKernel, initializerSeed, type KernelInitializer, type SeedOptions } from './initializers';
 export {
   bottleneckBlock,
   bottleneckStack,

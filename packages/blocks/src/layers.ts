@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BN_EPSILON, CHANNEL_AXIS } from './constants';
+import { glorotUniformKernel, type SeedOptions } from './initializers';
 
 // Thin wrappers that pin the Keras defaults tfjs does not share (tfjs convs/dense default to
 // glorotNormal, BN to epsilon 1e-3), so every block builds layers the way Keras does.
@@ -9,7 +10,7 @@ export function applyLayer(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.Sym
   return layer.apply(x) as tf.SymbolicTensor;
 }
 
-export interface ConvSpec {
+export interface ConvSpec extends SeedOptions {
   filters: number;
   kernelSize: number;
   strides?: number;
@@ -26,7 +27,7 @@ export function conv(x: tf.SymbolicTensor, spec: ConvSpec): tf.SymbolicTensor {
       strides: spec.strides ?? 1,
       padding: spec.padding ?? 'valid',
       useBias: spec.useBias ?? true,
-      kernelInitializer: 'glorotUniform',
+      kernelInitializer: glorotUniformKernel(spec.seed, spec.name),
       biasInitializer: 'zeros',
       name: spec.name,
     }),

@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BOTTLENECK_EXPANSION, type StackOptions } from './bottleneck';
+import type { SeedOptions } from './initializers';
 import { add, batchNorm, conv, maxPool, relu, zeroPad } from './layers';
 
-export interface PreactBottleneckBlockOptions {
+export interface PreactBottleneckBlockOptions extends SeedOptions {
   /** Layer-name prefix, e.g. `conv2_block1`. */
   name: string;
   /** Kernel size of the middle convolution. Default 3. */
@@ -22,11 +23,11 @@ export function preactBottleneckBlock(
   filters: number,
   options: PreactBottleneckBlockOptions,
 ): tf.SymbolicTensor {
-  const { name, kernelSize = 3, stride = 1, convShortcut = false } = options;
+  const { name, kernelSize = 3, stride = 1, convShortcut = false, seed } = options;
   const preact = relu(batchNorm(x, `${name}_preact_bn`), `${name}_preact_relu`);
   let shortcut: tf.SymbolicTensor;
   if (convShortcut) {
-    shortcut = conv(preact, { filters: BOTTLENECK_EXPANSION * filters, kernelSize: 1, strides: stride, name: `${name}_0_conv` });
+    shortcut = conv(preact, { filters: BOTTLENECK_EXPANSION * filters, kernelSize: 1, strides: stride, name: `${name}_0_conv`, seed });
   } else if (stride > 1) {
     // Keras leaves this 1x1 subsampling pool unnamed (auto-numbered); it has no weights, so we
     // give it a predictable name instead.
@@ -34,12 +35,12 @@ export function preactBottleneckBlock(
   } else {
     shortcut = x;
   }
-  let y = conv(preact, { filters, kernelSize: 1, useBias: false, name: `${name}_1_conv` });
+  let y = conv(preact, { filters, kernelSize: 1, useBias: false, name: `${name}_1_conv`, seed });
   y = relu(batchNorm(y, `${name}_1_bn`), `${name}_1_relu`);
   y = zeroPad(y, 1, `${name}_2_pad`);
-  y = conv(y, { filters, kernelSize, strides: stride, useBias: false, name: `${name}_2_conv` });
+  y = conv(y, { filters, kernelSize, strides: stride, useBias: false, name: `${name}_2_conv`, seed });
   y = relu(batchNorm(y, `${name}_2_bn`), `${name}_2_relu`);
-  y = conv(y, { filters: BOTTLENECK_EXPANSION * filters, kernelSize: 1, name: `${name}_3_conv` });
+  y = conv(y, { filters: BOTTLENECK_EXPANSION * filters, kernelSize: 1, name: `${name}_3_conv`, seed });
   return add(shortcut, y, `${name}_out`);
 }
 
@@ -53,12 +54,12 @@ export function preactBottleneckStack(
   blocks: number,
   options: StackOptions,
 ): tf.SymbolicTensor {
-  const { name, stride1 = 2 } = options;
-  let y = preactBottleneckBlock(x, filters, { convShortcut: true, name: `${name}_block1` });
+  const { name, stride1 = 2, seed } = options;
+  let y = preactBottleneckBlock(x, filters, { convShortcut: true, name: `${name}_block1`, seed });
   for (let i = 2; i < blocks; i++) {
-    y = preactBottleneckBlock(y, filters, { name: `${name}_block${i}` });
+    y = preactBottleneckBlock(y, filters, { name: `${name}_block${i}`, seed });
   }
-  return preactBottleneckBlock(y, filters, { stride: stride1, name: `${name}_block${blocks}` });
+  return preactBottleneckBlock(y, filters, { stride: stride1, name: `${name}_block${blocks}`, seed });
 }
 
 /** The closing BN + ReLU of a pre-activation network (`post_bn`, `post_relu`). */

@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { STEM_FILTERS } from './constants';
+import type { SeedOptions } from './initializers';
 import { batchNorm, conv, maxPool, relu, zeroPad } from './layers';
 
-export interface StemOptions {
+export interface StemOptions extends SeedOptions {
   /**
    * ResNetV2 (pre-activation) stem: no `conv1_bn`/`conv1_relu` before pooling, because the first
    * block's `_preact_bn` normalises the stem output. Default false (ResNet v1, ResNet18/34).
@@ -17,9 +18,9 @@ export interface StemOptions {
  * `pool1_pad` (1), `pool1_pool` 3x3/2. A 224x224 input leaves as 56x56x64.
  */
 export function stem(input: tf.SymbolicTensor, options: StemOptions = {}): tf.SymbolicTensor {
-  const { preact = false, useBias = true } = options;
+  const { preact = false, useBias = true, seed } = options;
   let x = zeroPad(input, 3, 'conv1_pad');
-  x = conv(x, { filters: STEM_FILTERS, kernelSize: 7, strides: 2, useBias, name: 'conv1_conv' });
+  x = conv(x, { filters: STEM_FILTERS, kernelSize: 7, strides: 2, useBias, name: 'conv1_conv', seed });
   if (!preact) {
     x = batchNorm(x, 'conv1_bn');
     x = relu(x, 'conv1_relu');

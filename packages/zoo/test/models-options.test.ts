@@ -48,6 +48,7 @@ describe('model options', () => {
     ['imagenet weights with 10 classes', { classes: 10, weights: 'imagenet' }, /imagenet weights with includeTop need classes: 1000/],
     ['imagenet weights', { weights: 'imagenet' }, /resnet50: weights "imagenet" are not yet supported/],
     ['a weights file', { weights: 'model.h5', includeTop: false }, /weights "model.h5" are not yet supported/],
+    ['a fractional seed', { seed: 1.5 }, /resnet50: seed must be an integer, got 1.5/],
   ])('rejects %s with a clear error', (_what, options, message) => {
     expect(() => createModel('resnet50', options)).toThrow(message);
   });

@@ -238,7 +238,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--no-zero-init-residual', "Keras's initialisation of every layer")
     .addOption(new Option('--normalization <preset>', 'pixel normalization (default unit: /255, as the notebook)').choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
-    .addOption(new Option('--seed <n>', 'seed of split, shuffling and augmentation (default 0)').argParser(integerAtLeast(0)))
+    .addOption(new Option('--seed <n>', 'seed of weights, split, shuffling and augmentation (default 0)').argParser(integerAtLeast(0)))
     .option('--out <dir>', 'run folder (default runs/<model>-<time>)')
     .addOption(new Option('--steps-per-epoch <n>', 'train at most this many batches per epoch').argParser(positiveInteger))
     .addOption(new Option('--early-stopping <patience>', 'stop when val_loss has not improved for this many epochs').argParser(positiveInteger))
@@ -308,6 +308,7 @@ export function registerTrain(program: Command, context: CliContext): void {
           inputShape: [settings.inputSize, settings.inputSize, 3],
           classes: opened.classNames.length,
           zeroInitResidual: settings.zeroInitResidual,
+          seed: settings.seed,
         };
         const model = createModel(settings.model, modelOptions);
         // The model card travels with every saved model so `predict`, `export` and the demo know the classes and normalization.

@@ -20,13 +20,14 @@ export interface ResNetArchitecture {
 
 /**
  * The one generic ResNet builder: input -> stem -> `stackFn` -> [`post_bn`, `post_relu`] -> head.
- * Returns a new `tf.LayersModel` with freshly initialised weights; the caller owns (and disposes) it.
+ * Returns a new `tf.LayersModel` with freshly initialised weights (seeded by `options.seed`); the caller owns (and disposes) it.
  */
 export function buildResNet(architecture: ResNetArchitecture, options: ResNetOptions = {}): tf.LayersModel {
   const resolved = resolveResNetOptions(options, architecture.modelName);
   const input = tf.input({ shape: resolved.inputShape, name: 'input_1' });
-  let x = stem(input, { preact: architecture.preact, useBias: architecture.useBias });
-  x = architecture.stackFn(x);
+  const { seed } = resolved;
+  let x = stem(input, { preact: architecture.preact, useBias: architecture.useBias, seed });
+  x = architecture.stackFn(x, { seed });
   if (architecture.preact) x = postActivation(x);
   const output = classifierHead(x, resolved);
   const model = tf.model({ inputs: input, outputs: output, name: resolved.name });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { glorotUniformKernel } from '@resnet-ts/blocks';
 import type { ResolvedResNetOptions } from './options';
 
 function applyLayer(layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -13,7 +14,7 @@ export function classifierHead(features: tf.SymbolicTensor, options: ResolvedRes
       tf.layers.dense({
         units: options.classes,
         activation: options.classifierActivation ?? 'linear',
-        kernelInitializer: 'glorotUniform',
+        kernelInitializer: glorotUniformKernel(options.seed, 'predictions'),
         biasInitializer: 'zeros',
         name: 'predictions',
       }),

@@ -35,10 +35,18 @@ export interface ResNetOptions {
    * as in Keras.
    */
   zeroInitResidual?: boolean;
+  /**
+   * Seed of the random initialisation (an integer). Each initialiser of each layer gets its own
+   * seed derived from this one and the layer's name (`initializerSeed` of `@resnet-ts/blocks`), so
+   * two builds with the same seed have identical weights, and a layer's weights depend on its
+   * name and shape only, not on the layers built before it (resnet18 and resnet34 share their
+   * `conv1_conv` kernel). Default: unseeded, different weights on every build, as in Keras.
+   */
+  seed?: number;
 }
 
-/** Options with every default filled in. */
-export type ResolvedResNetOptions = Required<Omit<ResNetOptions, 'pooling'>> & Pick<ResNetOptions, 'pooling'>;
+/** Options with every default filled in (`pooling` and `seed` may stay undefined). */
+export type ResolvedResNetOptions = Required<Omit<ResNetOptions, 'pooling' | 'seed'>> & Pick<ResNetOptions, 'pooling' | 'seed'>;
 
 export const DEFAULT_INPUT_SHAPE: [number, number, number] = [224, 224, 3];
 

@@ -1,8 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { basicStack, bottleneckStack, preactBottleneckStack } from '@resnet-ts/blocks';
+import { basicStack, bottleneckStack, preactBottleneckStack, type SeedOptions } from '@resnet-ts/blocks';
 
-/** Adds every residual stage to the stem output (Keras's `stack_fn`). */
-export type StackFn = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+/**
+ * Adds every residual stage to the stem output (Keras's `stack_fn`). `options.seed` is the model's
+ * seed, to pass to the blocks (a stack_fn that ignores it builds unseeded stages).
+ */
+export type StackFn = (x: tf.SymbolicTensor, options?: SeedOptions) => tf.SymbolicTensor;
 
 /** Residual block family of a variant. */
 export type BlockType =
@@ -30,17 +33,17 @@ export function stackFnFor(blockType: BlockType, blocksPerStage: readonly number
     throw new Error(`pre-activation stages need at least 2 blocks each, got ${JSON.stringify(blocksPerStage)}`);
   }
   const last = STAGE_FILTERS.length - 1;
-  return (x) =>
+  return (x, { seed } = {}) =>
     STAGE_FILTERS.reduce((y, filters, i) => {
       const name = `conv${i + 2}`;
       const blocks = blocksPerStage[i];
       switch (blockType) {
         case 'bottleneck':
-          return bottleneckStack(y, filters, blocks, { name, stride1: i === 0 ? 1 : 2 });
+          return bottleneckStack(y, filters, blocks, { name, stride1: i === 0 ? 1 : 2, seed });
         case 'preact-bottleneck':
-          return preactBottleneckStack(y, filters, blocks, { name, stride1: i === last ? 1 : 2 });
+          return preactBottleneckStack(y, filters, blocks, { name, stride1: i === last ? 1 : 2, seed });
         case 'basic':
-          return basicStack(y, filters, blocks, { name, stride1: i === 0 ? 1 : 2 });
+          return basicStack(y, filters, blocks, { name, stride1: i === 0 ? 1 : 2, seed });
         default:
           throw new Error(`Unknown blockType ${JSON.stringify(blockType)}; use 'bottleneck', 'preact-bottleneck' or 'basic'`);
       }

@@ -15,6 +15,7 @@ export function resolveResNetOptions(options: ResNetOptions, defaultName: string
     name: options.name ?? defaultName,
     weights: options.weights ?? null,
     zeroInitResidual: options.zeroInitResidual ?? false,
+    seed: options.seed,
   };
   const where = resolved.name;
   const { inputShape } = resolved;
@@ -43,6 +44,9 @@ export function resolveResNetOptions(options: ResNetOptions, defaultName: string
     throw new Error(
       `${where}: classifierActivation must be 'softmax', 'sigmoid' or null (logits), got ${JSON.stringify(resolved.classifierActivation)}`,
     );
+  }
+  if (resolved.seed !== undefined && !Number.isSafeInteger(resolved.seed)) {
+    throw new Error(`${where}: seed must be an integer, got ${JSON.stringify(resolved.seed)}`);
   }
   assertWeightsSupported(resolved.weights, where);
   return resolved;
