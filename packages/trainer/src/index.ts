@@ -1,12 +1,33 @@
 // Platform-neutral trainer: training loop, metrics, evaluation, prediction, checkpoints in memory,
 // HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
-export { train, pickConfig, type TrainOptions, type TrainResult } from './train';
-export { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export { train, type TrainOptions, type TrainResult } from './train';
+export { resolveTrainConfig, pickConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export {
+  parseRecipe,
+  serializeRecipe,
+  recipeHash,
+  mergeRecipes,
+  RECIPE_PRESETS,
+  RECIPE_FORMAT,
+  RECIPE_VERSION,
+  DATA_KINDS,
+  RecipeError,
+  formatPath,
+  type Recipe,
+  type RecipeInput,
+  type RecipeLayer,
+  type RecipeIssue,
+  type RecipePath,
+  type ModelSection,
+  type DataSourceSpec,
+  type ResolvedDataSourceSpec,
+  type DataSourceKind,
+} from './recipe';
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
-export { Optimizer, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
-export { createSchedule, type ScheduleSpec, type ScheduleContext, type ScheduleState, type LrSchedule } from './schedules';
+export { Optimizer, listOptimizers, type OptimizerSpec, type OptimizerState, type ParamUpdate } from './optimizers';
+export { createSchedule, listSchedules, type ScheduleSpec, type ScheduleContext, type ScheduleState, type LrSchedule } from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
 export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';

@@ -9,6 +9,11 @@ export type OptimizerSpec =
 
 type AdamSpec = Extract<OptimizerSpec, { type: 'adam' }>;
 
+// PLACEHOLDER (recipe branch): the optimizer registry replaces this with its own listOptimizers()
+// at merge; the recipe schema only needs the list of registered names.
+/** The registered optimizer names, which the recipe schema accepts for `training.optimizer.type`. */
+export const listOptimizers = (): readonly string[] => ['adam', 'sgd', 'rmsprop'];
+
 /** Adam's hyper-parameters with Keras's defaults filled in. */
 function adamSettings(spec: AdamSpec): { beta1: number; beta2: number; epsilon: number } {
   return { beta1: spec.beta1 ?? 0.9, beta2: spec.beta2 ?? 0.999, epsilon: spec.epsilon ?? 1e-7 };

@@ -22,6 +22,11 @@ export type ScheduleSpec =
       minLr?: number;
     };
 
+// PLACEHOLDER (recipe branch): the schedule registry replaces this with its own listSchedules()
+// at merge; the recipe schema only needs the list of registered names.
+/** The registered schedule names, which the recipe schema accepts for `training.schedule.type`. */
+export const listSchedules = (): readonly string[] => ['constant', 'step', 'cosine', 'one-cycle', 'plateau'];
+
 export interface ScheduleContext {
   baseLr: number;
   stepsPerEpoch: number;
