@@ -43,7 +43,7 @@ export function registrySpec<T extends { type: string }>(
     const shape = settings[type];
     if (!shape) return z.object({ type: z.literal(type) }).passthrough();
     const names = Object.keys(shape).join(', ') || 'none';
-    return z.object({ ...shape, type: z.literal(type) }).strict(`not a setting of ${what} "${type}" (its settings: ${names})`);
+    return z.object({ type: z.literal(type), ...shape }).strict(`not a setting of ${what} "${type}" (its settings: ${names})`);
   };
   const union = () => {
     const [first, ...rest] = registered().map(option);
