@@ -14,6 +14,7 @@ export {
   RecipeError,
   formatPath,
   type Recipe,
+  type RecipeWithData,
   type RecipeInput,
   type RecipeLayer,
   type RecipeIssue,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
+import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
 import { listModels, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 import { readSettingsFile } from '../config-file';
@@ -170,7 +170,7 @@ function trainableIssues(recipe: Recipe): RecipeIssue[] {
 
 /** A `resnet train` run: its recipe (with a data source) and, outside the recipe, the run folder. */
 export interface TrainPlan {
-  recipe: Recipe & { data: NonNullable<Recipe['data']> };
+  recipe: RecipeWithData;
   out?: string;
 }
 
@@ -199,5 +199,5 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   if (issues.length > 0) throw fail(issues);
   const out = flagOut ?? file?.out;
   if (out !== undefined && typeof out !== 'string') throw new UsageError(`--config ${configPath}: out: expected a folder name, got ${JSON.stringify(out)}`);
-  return { recipe: recipe as TrainPlan['recipe'], ...(out !== undefined ? { out } : {}) };
+  return { recipe: recipe as RecipeWithData, ...(out !== undefined ? { out } : {}) };
 }

@@ -1,6 +1,6 @@
 // The recipe: one typed, versioned description of a whole run (model, data, training), as a zod
 // schema that gives the types, the defaults and the validation messages.
-export { parseRecipe, serializeRecipe, RECIPE_FORMAT, RECIPE_VERSION, type Recipe, type RecipeInput, type ModelSection, type DataSourceSpec, type ResolvedDataSourceSpec } from './recipe';
+export { parseRecipe, serializeRecipe, RECIPE_FORMAT, RECIPE_VERSION, type Recipe, type RecipeWithData, type RecipeInput, type ModelSection, type DataSourceSpec, type ResolvedDataSourceSpec } from './recipe';
 export { type DataSourceKind, DATA_KINDS } from './data';
 export { recipeHash } from './hash';
 export { mergeRecipes, type RecipeLayer } from './merge';

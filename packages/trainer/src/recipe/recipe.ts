@@ -27,6 +27,8 @@ const recipeSchema = strictObject(
 
 /** A recipe with every default filled in (what `parseRecipe` returns and run.json holds). */
 export type Recipe = z.output<typeof recipeSchema>;
+/** A recipe whose images come from a recorded source (`data` is not null). */
+export type RecipeWithData = Recipe & { data: ResolvedDataSourceSpec };
 /** A recipe as written: any key may be left out. */
 export type RecipeInput = z.input<typeof recipeSchema>;
 /** The `model` section with its defaults filled in. */
