@@ -118,7 +118,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       // The whole run is settled (and every bad value reported, exit 2) before anything is opened.
       const { recipe, out } = await trainRecipe(settings, config);
       if (printRecipe) {
-        process.stdout.write(serializeRecipe(recipe));
+        printLine(serializeRecipe(recipe));
         return;
       }
       const { model: spec, data } = recipe;
@@ -231,7 +231,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   }
   const { recipe } = info;
   if (explicit.printRecipe) {
-    process.stdout.write(serializeRecipe(recipe));
+    printLine(serializeRecipe(recipe));
     return;
   }
   if (!recipe.data) throw new CliError(`${runDir}: run.json has no data source; it was not written by \`resnet train\``);

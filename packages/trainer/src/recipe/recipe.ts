@@ -49,5 +49,5 @@ export function parseRecipe(input: unknown, source?: string): Recipe {
 
 /** The recipe as JSON text (every default filled in, sections in schema order), e.g. for a file. */
 export function serializeRecipe(recipe: RecipeInput): string {
-  return `${JSON.stringify(parseRecipe(recipe), null, 2)}\n`;
+  return JSON.stringify(parseRecipe(recipe), null, 2);
 }
