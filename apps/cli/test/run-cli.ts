@@ -13,14 +13,15 @@ export interface CliResult {
 }
 
 /**
- * Runs the `resnet` binary as a real child process. RESNET_* variables of the calling shell are
- * dropped so each test states its own environment. The timeout turns a process that does not exit
- * (e.g. kept alive by wasm worker threads) into a failure instead of a hung test run.
+ * Runs the `resnet` binary as a real child process (in `cwd`, default the CLI's folder). RESNET_*
+ * variables of the calling shell are dropped so each test states its own environment. The timeout
+ * turns a process that does not exit (e.g. kept alive by wasm worker threads) into a failure
+ * instead of a hung test run.
  */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+export function runCli(args: readonly string[], env: Record<string, string> = {}, cwd = cliRoot): CliResult {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
   const result = spawnSync(process.execPath, [binary, ...args], {
-    cwd: cliRoot,
+    cwd,
     env: { ...inherited, NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 90_000,

@@ -42,6 +42,16 @@ describe('resnet train / evaluate / predict / export', () => {
       expect(existsSync(path.join(runDir, file)), file).toBe(true);
     }
     expect(readFileSync(result.report, 'utf8')).toContain('Confusion matrix');
+    expect(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8'))).toMatchObject({
+      format: 'resnet-ts/run',
+      version: 2,
+      recipe: {
+        model: { name: 'resnet18', zeroInitResidual: true },
+        data: { kind: 'synthetic', imageSize: [32, 32], synthetic: { trainCount: 8, valCount: 8 } },
+        training: { epochs: 1, batchSize: 4, maxStepsPerEpoch: 2, clipNorm: 1 },
+      },
+      recipeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('resumes the run for more epochs', () => {

@@ -2,6 +2,28 @@
 // HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
 export { train, type TrainOptions, type TrainResult } from './train';
 export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export {
+  parseRecipe,
+  serializeRecipe,
+  recipeHash,
+  mergeRecipes,
+  RECIPE_PRESETS,
+  RECIPE_FORMAT,
+  RECIPE_VERSION,
+  DATA_KINDS,
+  RecipeError,
+  formatPath,
+  type Recipe,
+  type RecipeWithData,
+  type RecipeInput,
+  type RecipeLayer,
+  type RecipeIssue,
+  type RecipePath,
+  type ModelSection,
+  type DataSourceSpec,
+  type ResolvedDataSourceSpec,
+  type DataSourceKind,
+} from './recipe';
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';

@@ -55,7 +55,7 @@ export function registerEvaluate(program: Command, context: CliContext): void {
       });
       const { model } = loaded;
       try {
-        const runData = (loaded.config?.metadata as { data?: DataSourceSpec } | undefined)?.data;
+        const runData = loaded.recipe?.data;
         if (!flags.data && !runData) throw new UsageError(`${modelPath} is not a run folder: give the data to evaluate on with --data`);
         const [, height, width] = model.inputs[0].shape as number[];
         const { classNames } = loaded.card;

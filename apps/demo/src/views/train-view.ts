@@ -5,11 +5,12 @@
  */
 import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
 import { browserImageDataset } from '@resnet-ts/data/browser';
-import { train, type CheckpointData } from '@resnet-ts/trainer';
+import { train, type RecipeWithData } from '@resnet-ts/trainer';
 import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
 import { createModel, listModels, modelCardFor, type ResNetOptions } from '@resnet-ts/zoo';
 import type { Webcam } from '../media/webcam';
 import type { AppState } from '../state/app-state';
+import { formRecipe, savedRecipe, trainSettings, type TrainForm } from '../state/run-recipe';
 import { TrainingChart } from '../ui/chart';
 import { field, formatDuration, h, select } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
@@ -20,15 +21,6 @@ export const INPUT_SIZES = [32, 64, 96, 128, 160, 224];
 /** The one resumable run the demo keeps in IndexedDB (the trainer's checkpoint store). */
 const RUN_NAME = 'demo-run';
 
-/** Stored with each checkpoint (`TrainConfig.metadata`) so the run can be rebuilt after a reload. */
-interface DemoRunMetadata {
-  architecture: string;
-  inputSize: number;
-  source: 'synthetic' | 'own';
-  syntheticClasses?: number;
-  syntheticCount?: number;
-  augment: boolean;
-}
 const DEMO_MODELS = ['resnet18', 'resnet50'];
 
 export interface TrainViewDeps {
@@ -103,32 +95,45 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     gate.resume();
   });
 
-  const buildDataset = (size: number): PipelineDataset => {
-    const pipeline = { imageSize: size, seed: 7, augmentation: augment.checked };
-    if (sourceSynthetic.checked) {
-      const classes = readNumber(syntheticClasses, 'Shape classes');
-      const count = readNumber(syntheticCount, 'Number of images');
-      return syntheticShapes({ ...pipeline, classes, count });
+  /** The form, checked against its fields' bounds. */
+  const readForm = (): TrainForm => ({
+    architecture: architecture.value,
+    inputSize: Number(inputSize.value),
+    source: sourceSynthetic.checked ? 'synthetic' : 'own',
+    syntheticClasses: sourceSynthetic.checked ? readNumber(syntheticClasses, 'Shape classes') : Number(syntheticClasses.value),
+    syntheticCount: sourceSynthetic.checked ? readNumber(syntheticCount, 'Number of images') : Number(syntheticCount.value),
+    augment: augment.checked,
+    epochs: readNumber(epochs, 'Epochs'),
+    batchSize: readNumber(batchSize, 'Batch size'),
+    lr: readNumber(learningRate, 'Learning rate'),
+  });
+
+  /** The recipe's images: its synthetic training split, or the user's classes. */
+  const buildDataset = ({ data }: RecipeWithData): PipelineDataset => {
+    const pipeline = { imageSize: data.imageSize, normalization: data.normalization, seed: data.seed, augmentation: data.augmentation };
+    if (data.synthetic) {
+      const { classes, trainCount, difficulty } = data.synthetic;
+      return syntheticShapes({ ...pipeline, classes, count: trainCount, difficulty });
     }
     const { classNames, images } = classEditor.labelledImages();
     if (classNames.length < 2) throw new Error('Add images to at least two classes before training.');
     return browserImageDataset(images, classNames, { ...pipeline, training: true });
   };
 
-  /** Puts a saved run's settings back into the form, so the data and model are rebuilt the same. */
-  const applySavedRun = (checkpoint: CheckpointData) => {
-    const meta = checkpoint.config.metadata as Partial<DemoRunMetadata> | undefined;
-    if (!meta?.architecture || !meta.inputSize) throw new Error('The saved run was not made by this demo; train a new one.');
-    architecture.value = meta.architecture;
-    inputSize.value = String(meta.inputSize);
-    sourceSynthetic.checked = meta.source === 'synthetic';
-    sourceOwn.checked = meta.source === 'own';
-    if (meta.syntheticClasses) syntheticClasses.value = String(meta.syntheticClasses);
-    if (meta.syntheticCount) syntheticCount.value = String(meta.syntheticCount);
-    augment.checked = meta.augment ?? false;
-    if (checkpoint.config.epochs) epochs.value = String(checkpoint.config.epochs);
-    if (checkpoint.config.batchSize) batchSize.value = String(checkpoint.config.batchSize);
-    if (checkpoint.config.lr) learningRate.value = String(checkpoint.config.lr);
+  /** Puts a saved run's recipe back into the form, so the data and model are rebuilt the same. */
+  const applySavedRun = ({ model, data, training }: RecipeWithData) => {
+    architecture.value = model.name;
+    inputSize.value = String(data.imageSize[0]);
+    sourceSynthetic.checked = data.kind === 'synthetic';
+    sourceOwn.checked = data.kind !== 'synthetic';
+    if (data.synthetic) {
+      syntheticClasses.value = String(data.synthetic.classes);
+      syntheticCount.value = String(data.synthetic.trainCount);
+    }
+    augment.checked = data.augmentation !== false;
+    epochs.value = String(training.epochs);
+    batchSize.value = String(training.batchSize);
+    learningRate.value = String(training.lr);
     keepCheckpoints.checked = true;
     continueTraining.checked = false;
     showSource();
@@ -137,30 +142,18 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
   const run = async (resume: boolean) => {
     notices.clearError();
     const store = keepCheckpoints.checked || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
-    let checkpoint: CheckpointData | undefined;
-    if (resume) {
-      checkpoint = (await store!.load('last')) ?? undefined;
-      if (!checkpoint) throw new Error('There is no saved run in this browser: tick "Save checkpoints" and train first.');
-      applySavedRun(checkpoint);
-    }
-    const size = Number(inputSize.value);
-    const arch = architecture.value;
-    const settings = {
-      epochs: readNumber(epochs, 'Epochs'),
-      batchSize: readNumber(batchSize, 'Batch size'),
-      learningRate: readNumber(learningRate, 'Learning rate'),
-    };
+    const checkpoint = resume ? await store!.load('last') : null;
+    if (resume && !checkpoint) throw new Error('There is no saved run in this browser: tick "Save checkpoints" and train first.');
+    const saved = checkpoint ? savedRecipe(checkpoint) : undefined;
+    if (saved) applySavedRun(saved);
+    const recipe = formRecipe(readForm(), saved);
+    const size = recipe.data.imageSize[0];
+    const arch = recipe.model.name;
+    const { epochs: epochCount, batchSize: batch } = recipe.training;
     progress.textContent = 'Preparing images…';
     await nextPaint();
-    const dataset = buildDataset(size);
+    const dataset = buildDataset(recipe);
     const current = state.current;
-    const metadata: DemoRunMetadata = {
-      architecture: arch,
-      inputSize: size,
-      source: sourceSynthetic.checked ? 'synthetic' : 'own',
-      ...(sourceSynthetic.checked ? { syntheticClasses: Number(syntheticClasses.value), syntheticCount: Number(syntheticCount.value) } : {}),
-      augment: augment.checked,
-    };
     if (continueTraining.checked) {
       if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
       if (current.inputSize !== size || current.classNames.length !== dataset.classNames.length) {
@@ -177,6 +170,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
         classes: dataset.classNames.length,
         includeTop: true,
         classifierActivation: 'softmax',
+        zeroInitResidual: recipe.model.zeroInitResidual,
       };
       const model = createModel(arch, options);
       state.setModel({
@@ -203,10 +197,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
       const result = await train({
         model: entry.model,
         train: dataset,
-        epochs: settings.epochs,
-        batchSize: settings.batchSize,
-        lr: settings.learningRate,
-        metadata: { ...metadata },
+        ...trainSettings(recipe),
         // With a store the trainer writes the `last` checkpoint at each epoch end and when stopped.
         ...(store ? { store } : {}),
         ...(checkpoint ? { resumeFrom: checkpoint } : {}),
@@ -222,10 +213,10 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
               chart.add({ step: logs.step, loss: logs.loss, accuracy: logs.accuracy });
               // The first step compiles kernels: throughput and ETA use the steps after it.
               const perStep = logs.step > 1 ? (now - firstStepEnd) / (logs.step - 1) : now - startedAt;
-              const imagesPerSecond = (settings.batchSize * 1000) / perStep;
+              const imagesPerSecond = (batch * 1000) / perStep;
               const eta = ((totalSteps - logs.step) * perStep) / 1000;
               progress.textContent =
-                `Epoch ${logs.epoch + 1}/${settings.epochs} · step ${logs.step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
+                `Epoch ${logs.epoch + 1}/${epochCount} · step ${logs.step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
                 `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
               await gate.wait();
             },

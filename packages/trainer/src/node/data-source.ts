@@ -1,36 +1,11 @@
-import { syntheticShapesSplits, type AugmentationOptions, type NormalizationPreset, type SyntheticDifficulty } from '@resnet-ts/data';
+import { syntheticShapesSplits } from '@resnet-ts/data';
 import { csvManifest, hdf5Dataset, imageFolder } from '@resnet-ts/data/node';
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { TrainingDataset } from '../dataset';
+import { parseRecipe, type DataSourceKind, type DataSourceSpec } from '../recipe';
 
-export type DataSourceKind = 'synthetic' | 'folder' | 'csv' | 'hdf5';
-
-/**
- * A JSON description of where training data comes from, stored with a run so that `resume`,
- * `evaluate` and `predict` rebuild exactly the same pipeline (size, normalization, split seed).
- */
-export interface DataSourceSpec {
-  kind: DataSourceKind;
-  /** Folder, CSV file or HDF5 file (absent for synthetic data). */
-  path?: string;
-  /** [height, width] of produced images. */
-  imageSize: [number, number];
-  /** Default 'unit' (pixels / 255, as the notebook). */
-  normalization?: NormalizationPreset;
-  /** Training augmentation; default off. */
-  augmentation?: AugmentationOptions | boolean;
-  /** Seed of splitting, shuffling and augmentation. Default 0. */
-  seed?: number;
-  /** Decode worker threads for file sources. */
-  workers?: number;
-  /** Held-out fraction when the source has no validation split. Default 0.2. */
-  valFraction?: number;
-  /** Fix the class list (and label indices) of file sources, e.g. to a trained model's classes. */
-  classNames?: readonly string[];
-  /** Synthetic shapes only. `difficulty` defaults to `syntheticShapes`'s default (`easy`). */
-  synthetic?: { classes?: number; trainCount?: number; valCount?: number; difficulty?: SyntheticDifficulty };
-}
+export type { DataSourceKind, DataSourceSpec } from '../recipe';
 
 export interface OpenedData {
   train: TrainingDataset;
@@ -51,22 +26,16 @@ export async function detectDataSource(path: string | undefined): Promise<DataSo
   throw new Error(`${path}: unknown data file type "${ext}" (expected a folder, .csv, .h5 or .hdf5).`);
 }
 
-/** Opens train and validation splits for a spec. Call `dispose()` to stop decode workers. */
+/**
+ * Opens train and validation splits for a spec (the recipe's `data` section; its defaults fill
+ * what is left out). Throws a `RecipeError` naming `data.<key>` for an invalid spec. Call
+ * `dispose()` to stop decode workers.
+ */
 export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> {
-  const common = {
-    imageSize: spec.imageSize,
-    normalization: spec.normalization ?? 'unit',
-    augmentation: spec.augmentation ?? false,
-    seed: spec.seed ?? 0,
-  } as const;
-  if (spec.kind === 'synthetic') {
-    const { train, val } = syntheticShapesSplits({
-      ...common,
-      classes: spec.synthetic?.classes ?? 6,
-      trainCount: spec.synthetic?.trainCount ?? 1000,
-      valCount: spec.synthetic?.valCount ?? 200,
-      ...(spec.synthetic?.difficulty !== undefined ? { difficulty: spec.synthetic.difficulty } : {}),
-    });
+  const data = parseRecipe({ data: spec }).data!;
+  const common = { imageSize: data.imageSize, normalization: data.normalization, augmentation: data.augmentation, seed: data.seed } as const;
+  if (data.kind === 'synthetic') {
+    const { train, val } = syntheticShapesSplits({ ...common, ...data.synthetic });
     return {
       train,
       val,
@@ -77,18 +46,18 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
       },
     };
   }
-  if (!spec.path) throw new Error(`data source "${spec.kind}" needs a path.`);
-  const path = resolve(spec.path);
+  if (data.kind === 'memory') throw new Error('data source "memory": the images were given in code; a recipe cannot reopen them.');
+  const path = resolve(data.path!);
   const fileOptions = {
     ...common,
-    valFraction: spec.valFraction ?? 0.2,
-    ...(spec.workers !== undefined ? { workers: spec.workers } : {}),
-    ...(spec.classNames ? { classNames: spec.classNames } : {}),
+    valFraction: data.valFraction,
+    ...(data.workers !== undefined ? { workers: data.workers } : {}),
+    ...(data.classNames ? { classNames: data.classNames } : {}),
   };
   const splits =
-    spec.kind === 'folder'
+    data.kind === 'folder'
       ? await imageFolder(path, fileOptions)
-      : spec.kind === 'csv'
+      : data.kind === 'csv'
         ? await csvManifest(path, fileOptions)
         : await hdf5Dataset(path, fileOptions);
   return { train: splits.train, val: splits.val, classNames: splits.classNames, dispose: () => splits.dispose() };

@@ -1,25 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
 import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { historyToCsv, toJsonl } from '../callbacks/history-format';
 import type { TrainerCallback } from '../callbacks/types';
 import { artifactsToModel, disposeCheckpoint, modelToArtifacts } from '../checkpoint';
-import type { TrainConfig } from '../config';
+import { pickConfig } from '../config';
 import type { TrainingDataset } from '../dataset';
 import { NonFiniteLossError } from '../errors';
 import { evaluate, type EvaluationResult } from '../evaluate';
+import { parseRecipe, type Recipe, type RecipeInput } from '../recipe';
 import { renderReport } from '../report/html';
-import { pickConfig } from '../config';
 import { train, type TrainOptions, type TrainResult } from '../train';
 import { writeFileAtomic } from './atomic';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
+import { readRunInfo, writeRunJson } from './run-json';
 
 /**
  * Run directory layout:
- *   run.json                  format, config, class names, creation time
+ *   run.json                  the recipe (model, data, training), its hash, class names, creation time
  *   checkpoints/last|best/    model/ + optimizer + EMA + state.json (atomic folder swaps)
  *   metrics.jsonl, history.csv  rewritten atomically after every epoch
  *   model/                    final model (tfjs format) for predict / export / the demo
@@ -31,6 +32,12 @@ export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
   reportImages?: number;
   /** Title of report.html. Default: the model name. */
   title?: string;
+  /**
+   * The recipe sections the trainer does not see, recorded in run.json: how the model was built and
+   * where the data came from. Default: the model's name, and data null (given in code). The
+   * training section is this run's own settings.
+   */
+  recipe?: Pick<RecipeInput, 'model' | 'data'>;
 }
 
 export interface RunResult {
@@ -121,8 +128,14 @@ export async function trainRun(options: RunOptions): Promise<RunResult> {
   if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
     throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
   }
-  await writeRunJson(runDir, pickConfig(options), [...options.train.classNames], options.model.name);
+  await writeRunJson(runDir, runRecipe(options), [...options.train.classNames]);
   return runWithStore(options, {});
+}
+
+/** The recipe of a run started with `options`. */
+function runRecipe(options: RunOptions): Recipe {
+  const { model, data = null } = options.recipe ?? {};
+  return parseRecipe({ model: { name: options.model.name, ...model }, data, training: pickConfig(options) });
 }
 
 export interface ResumeOptions extends Omit<RunOptions, 'model'> {
@@ -155,19 +168,6 @@ export async function resumeRun(options: ResumeOptions): Promise<RunResult & { m
   }
 }
 
-/** Whether `runDir` holds a run, and how far it got (for CLIs). */
-export async function readRunInfo(runDir: string): Promise<{ config: TrainConfig; classNames: string[]; modelName?: string } | null> {
-  const path = join(resolve(runDir), 'run.json');
-  if (!(await stat(path).catch(() => null))) return null;
-  const json = JSON.parse(await readFile(path, 'utf8')) as { config: TrainConfig; classNames: string[]; modelName?: string };
-  return json;
-}
-
-async function writeRunJson(runDir: string, config: TrainConfig, classNames: string[], modelName: string) {
-  const json = { format: 'resnet-ts/run', version: 1, createdAt: new Date().toISOString(), modelName, classNames, config };
-  await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(json, null, 2));
-}
-
 export interface LoadedRunModel {
   model: tf.LayersModel;
   /** The model folder that was loaded. */
@@ -179,8 +179,8 @@ export interface LoadedRunModel {
   card: ModelCard;
   /** One line saying what was assumed (e.g. unit normalization) when the model had no card. */
   cardNotice?: string;
-  /** The run's training settings, when `path` is a run folder. */
-  config?: TrainConfig;
+  /** The run's recipe, when `path` is a run folder. */
+  recipe?: Recipe;
 }
 
 /**
@@ -196,11 +196,12 @@ export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   for (const folder of candidates) {
     if (await stat(join(folder, 'model.json')).catch(() => null)) {
       const model = await tf.loadLayersModel(fileIO(folder));
-      const dataMeta = (info?.config.metadata as { data?: { normalization?: string } } | undefined)?.data;
-      const sidecar = info ? { classNames: info.classNames, modelName: info.modelName, normalization: dataMeta?.normalization } : undefined;
+      const sidecar = info
+        ? { classNames: info.classNames, modelName: info.recipe.model.name, normalization: info.recipe.data?.normalization }
+        : undefined;
       try {
         const { card, notice } = readModelCard(model, { sidecar });
-        return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { config: info.config } : {}) };
+        return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { recipe: info.recipe } : {}) };
       } catch (error) {
         model.dispose();
         throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);

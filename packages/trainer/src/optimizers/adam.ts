@@ -1,3 +1,4 @@
+import { positive, unitInterval } from '../recipe/fields';
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamAvailable, fusedAdamUpdate } from '@resnet-ts/kernels';
 import type { OptimizerDefinition, RuleStep } from './types';
@@ -35,6 +36,7 @@ function fusedUpdate({ spec, lr, t, variable, grad, weightDecay, slot }: RuleSte
 
 export const adam: OptimizerDefinition<AdamSpec> = {
   name: 'adam',
+  settings: { beta1: unitInterval().optional(), beta2: unitInterval().optional(), epsilon: positive().optional() },
   decoupledDecay: true,
   update({ spec, lr, t, grad: g, slot }) {
     const { beta1, beta2, epsilon } = adamSettings(spec);

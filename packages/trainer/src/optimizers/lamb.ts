@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { positive, unitInterval } from '../recipe/fields';
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerDefinition } from './types';
 
@@ -32,6 +34,7 @@ function trustRatio(w: tf.Tensor, u: tf.Tensor): tf.Tensor {
 
 export const lamb: OptimizerDefinition<LambSpec> = {
   name: 'lamb',
+  settings: { beta1: unitInterval().optional(), beta2: unitInterval().optional(), epsilon: positive().optional(), alwaysAdapt: z.boolean().optional() },
   // The decay term goes inside the update, before the trust ratio (the paper; timm's default).
   decoupledDecay: false,
   update({ spec, lr, t, variable: w, grad: g, weightDecay, slot }) {

@@ -1,3 +1,4 @@
+import { unitInterval } from '../recipe/fields';
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerDefinition } from './types';
 
@@ -17,6 +18,7 @@ export interface LionSpec {
 
 export const lion: OptimizerDefinition<LionSpec> = {
   name: 'lion',
+  settings: { beta1: unitInterval().optional(), beta2: unitInterval().optional() },
   decoupledDecay: true,
   update({ spec, lr, grad: g, slot }) {
     const beta1 = spec.beta1 ?? 0.9;

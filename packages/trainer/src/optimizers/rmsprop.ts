@@ -1,3 +1,4 @@
+import { positive, unitInterval } from '../recipe/fields';
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerDefinition } from './types';
 
@@ -11,6 +12,7 @@ export interface RmspropSpec {
 
 export const rmsprop: OptimizerDefinition<RmspropSpec> = {
   name: 'rmsprop',
+  settings: { rho: unitInterval().optional(), momentum: unitInterval().optional(), epsilon: positive().optional() },
   decoupledDecay: true,
   update({ spec, lr, grad: g, slot }) {
     const rho = spec.rho ?? 0.9;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { unitInterval } from '../recipe/fields';
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerDefinition } from './types';
 
@@ -11,6 +13,7 @@ export interface SgdSpec {
 
 export const sgd: OptimizerDefinition<SgdSpec> = {
   name: 'sgd',
+  settings: { momentum: unitInterval().optional(), nesterov: z.boolean().optional() },
   decoupledDecay: true,
   update({ spec, lr, grad: g, slot }) {
     const momentum = spec.momentum ?? 0;

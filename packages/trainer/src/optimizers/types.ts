@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
 
 /** One parameter to update: `key` is stable across save/load (layer/weight name). */
 export interface ParamUpdate {
@@ -36,6 +37,8 @@ export interface OptimizerDefinition<S extends { type: string } = { type: string
    * adding {@link update}. `false`: the rule folds `step.weightDecay` into its own update (LAMB).
    */
   decoupledDecay: boolean;
+  /** The spec's settings besides `type`, as the recipe validates them; without it any settings pass. */
+  settings?: z.ZodRawShape;
   /** The additive update (the negative step) for one parameter, inside `tf.tidy`. */
   update(step: RuleStep<S>): tf.Tensor;
   /** A one-pass kernel used instead of {@link update} when available: the new value, weight decay included. */

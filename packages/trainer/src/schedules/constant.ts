@@ -6,5 +6,6 @@ export interface ConstantSchedule {
 
 export const constant: ScheduleDefinition<ConstantSchedule> = {
   name: 'constant',
+  settings: {},
   create: (_spec, { baseLr }) => ({ lrAt: () => baseLr }),
 };

@@ -1,3 +1,4 @@
+import { nonNegative } from '../recipe/fields';
 import type { ScheduleDefinition } from './types';
 
 /** Linear warmup from ~0 to the base rate, then cosine decay to `minLr` at the last step. */
@@ -11,6 +12,7 @@ export interface CosineSchedule {
 
 export const cosine: ScheduleDefinition<CosineSchedule> = {
   name: 'cosine',
+  settings: { warmupEpochs: nonNegative().optional(), minLr: nonNegative().optional() },
   create(spec, { baseLr, stepsPerEpoch, totalSteps }) {
     const warmup = Math.round((spec.warmupEpochs ?? 0) * stepsPerEpoch);
     const minLr = spec.minLr ?? 0;

@@ -1,2 +1,2 @@
-export { createSchedule, registerSchedule, listSchedules, type ScheduleSpec, type CustomScheduleSpecs } from './registry';
+export { createSchedule, registerSchedule, listSchedules, getSchedule, type ScheduleSpec, type CustomScheduleSpecs } from './registry';
 export type { LrSchedule, ScheduleContext, ScheduleDefinition } from './types';

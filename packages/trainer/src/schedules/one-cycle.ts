@@ -1,3 +1,4 @@
+import { openFraction, positive } from '../recipe/fields';
 import type { ScheduleDefinition } from './types';
 
 /** Smith's one-cycle (PyTorch OneCycleLR, cosine): base rate is the peak. */
@@ -15,6 +16,7 @@ const cosineBetween = (from: number, to: number, t: number) => to + 0.5 * (from 
 
 export const oneCycle: ScheduleDefinition<OneCycleSchedule> = {
   name: 'one-cycle',
+  settings: { pctStart: openFraction().optional(), divFactor: positive().optional(), finalDivFactor: positive().optional() },
   create(spec, { baseLr, totalSteps }) {
     const pctStart = spec.pctStart ?? 0.3;
     const initial = baseLr / (spec.divFactor ?? 25);

@@ -25,6 +25,11 @@ export function registerSchedule<S extends { type: string }>(definition: Schedul
   schedules.register(definition);
 }
 
+/** The schedule registered as `name`; throws naming the registered ones. */
+export function getSchedule(name: string): ScheduleDefinition {
+  return schedules.get(name);
+}
+
 /** Names of the registered schedules, built-ins first. */
 export function listSchedules(): string[] {
   return schedules.names();

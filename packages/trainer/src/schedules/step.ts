@@ -1,3 +1,4 @@
+import { positive } from '../recipe/fields';
 import type { ScheduleDefinition } from './types';
 
 /** Multiplies the rate by `gamma` every `everyEpochs` epochs (Keras/PyTorch StepLR). */
@@ -10,6 +11,7 @@ export interface StepSchedule {
 
 export const step: ScheduleDefinition<StepSchedule> = {
   name: 'step',
+  settings: { everyEpochs: positive(), gamma: positive().optional() },
   create(spec, { baseLr, stepsPerEpoch }) {
     if (!(spec.everyEpochs > 0)) throw new Error(`schedule "step": everyEpochs must be > 0, got ${spec.everyEpochs}.`);
     const every = spec.everyEpochs * stepsPerEpoch;

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 export interface ScheduleContext {
   baseLr: number;
   stepsPerEpoch: number;
@@ -16,5 +18,7 @@ export interface LrSchedule {
 export interface ScheduleDefinition<S extends { type: string } = { type: string }> {
   /** The `type` of its spec, as in `createSchedule({ type: name }, ctx)` and `--schedule name`. */
   name: S['type'];
+  /** The spec's settings besides `type`, as the recipe validates them; without it any settings pass. */
+  settings?: z.ZodRawShape;
   create(spec: S, ctx: ScheduleContext): LrSchedule;
 }

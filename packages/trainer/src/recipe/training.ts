@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { metricName } from './metrics';
+import { nonNegative, nonNegativeInt, offOr, openFraction, positive, positiveInt, seed, strictObject, unitInterval } from './fields';
+import { optimizerSpec } from './optimizer';
+import { scheduleSpec } from './schedule';
+
+/** `training.earlyStopping` (Keras EarlyStopping; see `EarlyStoppingOptions`). */
+const earlyStopping = strictObject(
+  {
+    /** Default `val_loss` (falls back to `loss` without validation data). */
+    monitor: metricName().optional(),
+    /** Default: `max` for accuracy-like names, else `min`. */
+    mode: z.enum(['min', 'max']).optional(),
+    /** Epochs without improvement before stopping. Default 5. */
+    patience: nonNegativeInt().optional(),
+    /** Smallest change that counts as improvement. Default 0. */
+    minDelta: nonNegative().optional(),
+    /** Put back the weights of the best epoch when stopping or finishing. Default true. */
+    restoreBest: z.boolean().optional(),
+  },
+  'training.earlyStopping',
+);
+
+/** `training.ema`: an exponential moving average of the weights. */
+export const emaSettings = strictObject(
+  {
+    /** Default 0.999. */
+    decay: openFraction().optional(),
+    /** Validate with the averaged weights. Default true. */
+    evaluate: z.boolean().optional(),
+    /** Leave the averaged weights in the model when training ends. Default true. */
+    applyAtEnd: z.boolean().optional(),
+  },
+  'training.ema',
+);
+
+/** `training.transfer` (see `TransferOptions`): train the head first, then unfreeze from a stage. */
+const transfer = strictObject(
+  {
+    /** Freeze every layer before the head at the start. */
+    freezeBackbone: z.boolean().optional(),
+    /** Name prefix of the first head layer. Default: the last layer that has weights (the classifier). */
+    headFrom: z.string().min(1).optional(),
+    /** At `unfreezeEpoch`, make every layer from the first one named with this prefix trainable. */
+    unfreezeFrom: z.string().min(1).optional(),
+    /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
+    unfreezeEpoch: nonNegativeInt().optional(),
+  },
+  'training.transfer',
+);
+
+/**
+ * The recipe's `training` section: the JSON-serializable settings of `train()`, saved with every
+ * checkpoint so `resume` continues with exactly the same settings. Defaults follow the notebook
+ * (Adam at 1e-3, batch 32, 20 epochs, categorical cross-entropy, no augmentation configured).
+ */
+export const trainingSection = strictObject(
+  {
+    /** Default 20. */
+    epochs: positiveInt().default(20),
+    /** Default 32. */
+    batchSize: positiveInt().default(32),
+    /** Base (peak) learning rate. Default 1e-3 (Keras Adam). */
+    lr: positive().default(1e-3),
+    /** Default `{ type: 'adam' }`. */
+    optimizer: optimizerSpec.default(() => ({ type: 'adam' as const })),
+    /** Default `{ type: 'constant' }`. */
+    schedule: scheduleSpec.default(() => ({ type: 'constant' as const })),
+    /** Decoupled weight decay (AdamW/SGDW); not applied to biases and BatchNorm. Default 0. */
+    weightDecay: nonNegative().default(0),
+    /** Default 0. */
+    labelSmoothing: unitInterval().default(0),
+    /** Clip gradients to this global L2 norm; 0 = off. Default 0. */
+    clipNorm: nonNegative().default(0),
+    /** Recorded with the run; data order comes from the dataset's own seed and the epoch. Default 0. */
+    seed: seed().default(0),
+    /** Default true. */
+    shuffle: z.boolean().default(true),
+    /**
+     * Apply the dataset's training augmentation (a switch: what augmentation means is the data's
+     * `augmentation`, off by default). Default true.
+     */
+    augment: z.boolean().default(true),
+    /** Drop the last incomplete batch of each epoch. Default false. */
+    dropRemainder: z.boolean().default(false),
+    /** Train at most this many batches per epoch (a step budget). Default: all. */
+    maxStepsPerEpoch: positiveInt().optional(),
+    /** Validate on at most this many batches. Default: all. */
+    maxValBatches: positiveInt().optional(),
+    /** Metric that picks the best checkpoint. Default `val_loss`. */
+    monitor: metricName().default('val_loss'),
+    /** Default: off. */
+    earlyStopping: offOr(earlyStopping).default(false),
+    /** Also write the `last` checkpoint every this many steps (mid-epoch). Default 0: epoch ends only. */
+    checkpointEverySteps: nonNegativeInt().default(0),
+    /**
+     * Before each validation, recompute BatchNorm statistics as the average over this many training
+     * batches ("precise BN"). Default 0 (off: the layers' own moving averages).
+     */
+    preciseBnBatches: nonNegativeInt().default(0),
+    /** Keep an exponential moving average of the weights. Default: off. */
+    ema: offOr(emaSettings).default(false),
+    transfer: transfer.optional(),
+    /** Free-form, JSON-serializable data stored with the run. */
+    metadata: z.record(z.unknown()).optional(),
+  },
+  'training',
+);
