@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { modelToArtifacts } from '@resnet-ts/trainer';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { loadRunModel, writeFileAtomic } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
@@ -49,7 +48,7 @@ export function registerExport(program: Command, context: CliContext): void {
         };
         model.setUserDefinedMetadata(metadata);
         const out = resolve(flags.out);
-        await fileIO(out).save!(await modelToArtifacts(model));
+        await model.save(fileIO(out));
         if (loaded.classNames) await writeFileAtomic(join(out, 'classes.json'), JSON.stringify(loaded.classNames, null, 2));
         const summary = { from: loaded.source, out, files: ['model.json', ...(loaded.classNames ? ['classes.json'] : [])], metadata };
         if (flags.json) printJson(summary);
