@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import {
-  Rng,
-  epochOrder,
-  mixBatch,
-  normalizeInPlace,
-  oneHot,
-  resizeRgb,
-  resolveAugmentation,
-  sortClassNames,
-  stratifiedSplit,
-  classMapFromJson,
-  classMapToJson,
-  augmentExample,
-} from '../src/index';
+import { augmentExample, mixBatch, resolveAugmentation } from '../src/core/augmentation';
+import { classMapFromJson, classMapToJson, oneHot, sortClassNames } from '../src/core/labels';
+import { normalizeInPlace } from '../src/core/normalization';
+import { resizeRgb } from '../src/core/resample';
+import { epochOrder, Rng } from '../src/core/rng';
+import { stratifiedSplit } from '../src/core/split';
 
 function randomImage(width: number, height: number, seed: number) {
   const rng = new Rng(seed);
@@ -160,7 +152,7 @@ describe('augmentation', () => {
 
 describe('class folders from relative paths (browser folder picker)', () => {
   it('labels by the folder under the top one, sorts classes, ignores hidden, loose and non-image files', async () => {
-    const { groupByClassFolder } = await import('../src/index');
+    const { groupByClassFolder } = await import('../src/core/class-folders');
     const paths = ['root/dog/1.JPG', 'root/cat/2.png', 'root/cat/.DS_Store', 'root/.git/x.png', 'root/readme.png', 'root/cat/notes.txt', 'root/cat/sub/3.webp'];
     const { classNames, entries } = groupByClassFolder(paths, (p) => p);
     expect(classNames).toEqual(['cat', 'dog']);

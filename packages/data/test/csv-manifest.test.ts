@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvManifest, parseCsv } from '../src/node/index';
+import { csvManifest } from '../src/node/index';
+import { parseCsv } from '../src/node/csv';
 import { tempDir, writeSolid } from './fixtures';
 
 let root: string;

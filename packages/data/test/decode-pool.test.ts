@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecodePool } from '../src/node/index';
+import { DecodePool } from '../src/node/decode-pool';
 import { tempDir, writeSolid } from './fixtures';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DecodePool } from '../src/node/index';
+import { DecodePool } from '../src/node/decode-pool';
 import { tempDir } from './fixtures';
 
 const signsTrain = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/datasets/signs/train');

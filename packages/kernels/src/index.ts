@@ -4,7 +4,6 @@ export {
   wasmTrainingKernelsRegistered,
 } from './register-wasm-training-kernels';
 export {
-  FUSED_ADAM,
   fusedAdamAvailable,
   fusedAdamUpdate,
   type FusedAdamAttrs,

@@ -1,17 +1,9 @@
 export { exportOnnx } from './export-onnx';
 export { OnnxExportError } from './errors';
-export {
-  defaultOnnxExportOptions,
-  resolveOnnxExportOptions,
-  ONNX_PACKAGE_VERSION,
-  type OnnxExportOptions,
-  type OnnxInputLayout,
-  type OnnxModelMetadata,
-  type ResolvedOnnxExportOptions,
-} from './options';
-export { readOnnxMetadata, fixedInputSize, ONNX_METADATA_KEYS, type OnnxFileMetadata } from './metadata';
+export type { OnnxExportOptions, OnnxInputLayout, OnnxModelMetadata } from './options';
+export { readOnnxMetadata, fixedInputSize, type OnnxFileMetadata } from './metadata';
 export { supportedLayerClasses } from './convert/converters';
 export { decodeOnnxModel } from './proto/onnx-codec';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo } from './proto/types';
-export { ONNX_OPSET, ONNX_IR_VERSION } from './proto/onnx-schema';
+export { ONNX_OPSET } from './proto/onnx-schema';
 export { topKClasses, softmaxRows, type ClassScore } from './top-k';

@@ -1,7 +1,7 @@
 // Platform-neutral trainer: training loop, metrics, evaluation, prediction, checkpoints in memory,
 // HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
 export { train, type TrainOptions, type TrainResult } from './train';
-export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
 export {
   parseRecipe,
   serializeRecipe,
@@ -24,7 +24,7 @@ export {
   type ResolvedDataSourceSpec,
   type DataSourceKind,
 } from './recipe';
-export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
+export type { Batch, BatchOptions, TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
 export {
@@ -48,18 +48,14 @@ export {
   type ScheduleDefinition,
   type CustomScheduleSpecs,
 } from './schedules';
-export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
-export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
-export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';
-export { applyTransfer, setTrainableFrom, firstLayerIndex, type TransferOptions } from './transfer';
+export { categoricalCrossEntropy, type LossOptions } from './loss';
+export { ConfusionMatrix, type ClassMetrics, type ClassificationReport } from './metrics';
+export { trainStep, type StepOptions, type StepResult } from './train-step';
+export { applyTransfer, type TransferOptions } from './transfer';
 export { WeightEma } from './ema';
 export { NonFiniteLossError } from './errors';
 export {
   MemoryCheckpointStore,
-  modelToArtifacts,
-  artifactsToModel,
-  loadArtifactsWeights,
-  joinWeightData,
   disposeCheckpoint,
   type CheckpointStore,
   type CheckpointData,
@@ -78,7 +74,7 @@ export type {
   StopReason,
   CallbackState,
 } from './callbacks/types';
-export { progressCallback, formatDuration, type ProgressOptions } from './callbacks/progress';
+export { progressCallback, type ProgressOptions } from './callbacks/progress';
 export { MetricMonitor, monitorMode, type MonitorState } from './callbacks/monitor';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
 export { ModelCheckpoint, type ModelCheckpointOptions, type BestMetric } from './callbacks/model-checkpoint';
@@ -88,9 +84,9 @@ export { TransferStages } from './callbacks/transfer-stages';
 export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './callbacks/reduce-lr-on-plateau';
 export { tfjsEngine } from './engine/tfjs-engine';
 export type { StepEngine, StepEngineFactory, EngineOptions } from './engine/step-engine';
-export { historyToCsv, toJsonl, HISTORY_COLUMNS } from './callbacks/history-format';
+export { historyToCsv, toJsonl } from './callbacks/history-format';
 export { renderReport, type ReportInput } from './report/html';
-export { encodePng, zlibStore, crc32, adler32, toDisplayRgb, base64, type ZlibDeflate } from './report/png';
+export { encodePng, type ZlibDeflate } from './report/png';
 export { KeyValueCheckpointStore, type KeyValueStore } from './key-value-store';
 export { loggerCallback, type LoggerOptions } from './callbacks/logger';
 export { recalibrateBatchNorm, type PreciseBnOptions } from './precise-bn';

@@ -1,15 +1,8 @@
 // Models: the generic builder and its options.
 export { buildResNet, type ResNetArchitecture } from './models/build-resnet';
-export {
-  type ResNetOptions,
-  type ResolvedResNetOptions,
-  type ClassifierActivation,
-  type Pooling,
-  DEFAULT_INPUT_SHAPE,
-  MIN_INPUT_SIZE,
-} from './models/options';
-export { resolveResNetOptions } from './models/validate-options';
-export { stackFnFor, STAGE_FILTERS, type StackFn, type BlockType } from './models/stages';
+export type { ResNetOptions, ClassifierActivation, Pooling } from './models/options';
+export { MIN_INPUT_SIZE } from './models/options';
+export { stackFnFor, type StackFn, type BlockType } from './models/stages';
 
 // Registry: timm-style listModels / createModel / getModelConfig / registerModel.
 export { createModel, getModelConfig, listModels, registerModel, type RegisterModelOptions } from './registry/registry';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { float32ToFloat16Bits, quantizeWeights } from '../src/weights/tfjs/index';
+import { float32ToFloat16Bits, quantizeWeights } from '../src/weights/tfjs/quantize';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

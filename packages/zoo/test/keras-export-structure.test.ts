@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import h5wasm, { type Attribute, type Dataset, type File as H5File, type Group } from 'h5wasm';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeKerasWeights, loadKerasWeights, modelFromKerasJson } from '../src/weights/index';
+import { loadKerasWeights, modelFromKerasJson } from '../src/weights/index';
+import { encodeKerasWeights } from '../src/weights/save-keras-weights';
 import { fixture, haveKerasFixtures } from './keras-fixtures';
 
 async function open(bytes: Uint8Array): Promise<{ file: H5File; close: () => void }> {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import h5wasm from 'h5wasm';
-import { encodeKerasWeights, loadKerasWeights } from '../src/weights/index';
+import { loadKerasWeights } from '../src/weights/index';
+import { encodeKerasWeights } from '../src/weights/save-keras-weights';
 
 /** input(8x8x64) -> conv2_block1_1_conv (1x1, `filters`) -> flatten -> predictions(`classes`). */
 function smallNet(filters: number, classes: number, head = 'predictions'): tf.LayersModel {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../src/registry/registry';
-import { encodeKerasWeights, loadKerasWeights, readKerasWeights, saveKerasWeights } from '../src/weights/index';
+import { loadKerasWeights, readKerasWeights, saveKerasWeights } from '../src/weights/index';
+import { encodeKerasWeights } from '../src/weights/save-keras-weights';
 
 const OPTIONS = { inputShape: [32, 32, 3] as [number, number, number], classes: 10 };
 

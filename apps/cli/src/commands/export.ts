@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { modelToArtifacts } from '@resnet-ts/trainer';
 import { writeModelCard } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { loadRunModel, writeFileAtomic } from '@resnet-ts/trainer/node';
@@ -43,7 +42,7 @@ export function registerExport(program: Command, context: CliContext): void {
           return;
         }
         const out = resolve(flags.out);
-        await fileIO(out).save!(await modelToArtifacts(model));
+        await model.save(fileIO(out));
         if (classNames) await writeFileAtomic(join(out, 'classes.json'), JSON.stringify(classNames, null, 2));
         const summary = { from: loaded.source, out, files: ['model.json', ...(classNames ? ['classes.json'] : [])], metadata: model.getUserDefinedMetadata() ?? {} };
         if (flags.json) printJson(summary);

@@ -2,7 +2,6 @@ export { preprocessInput } from './preprocess-input';
 export { decodePredictions, type DecodedPrediction, type DecodePredictionsOptions } from './decode-predictions';
 export {
   loadClassIndex,
-  parseClassIndex,
   KERAS_CLASS_INDEX_URL,
   type ClassIndex,
   type ParsedClassIndex,

@@ -1,2 +1,2 @@
 export { fileIO, registerFileIORouters, type FileIOOptions } from './tfjs-file-io';
-export { loadClassIndexCached, DEFAULT_CACHE_DIR, type CachedClassIndexOptions } from './class-index-cache';
+export { loadClassIndexCached, type CachedClassIndexOptions } from './class-index-cache';

@@ -1,6 +1,6 @@
 export { loadKerasWeights, readKerasWeights, applyKerasWeights } from './load-keras-weights';
 export type { LoadKerasWeightsOptions, LoadKerasWeightsResult } from './load-keras-weights';
-export { saveKerasWeights, encodeKerasWeights, DEFAULT_KERAS_VERSION } from './save-keras-weights';
+export { saveKerasWeights } from './save-keras-weights';
 export type { SaveKerasWeightsOptions, SaveKerasWeightsResult, BytesSink } from './save-keras-weights';
 export type { KerasWeightFile, KerasLayerWeights, KerasWeight } from './keras-file';
 export type { LayerMatching, SkippedLayer } from './plan-weight-assignment';
@@ -9,4 +9,3 @@ export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';
 export { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
 export { createPretrainedModel, type PretrainedModelOptions } from './create-pretrained-model';
-export { imagenetWeightsError, asyncWeightsError } from './weights-errors';
