@@ -79,7 +79,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         tf.dispose(created);
       }
     }
-    await call.onTrainBegin(plan.beginLogs(state));
+    await call.onTrainBegin(plan.beginLogs(state, options.val?.size));
     epochs: while (!state.finished && state.epoch < config.epochs && !ctx.stopping) {
       const epoch = state.epoch;
       await call.onEpochBegin(epoch);

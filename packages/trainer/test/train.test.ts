@@ -18,7 +18,7 @@ describe('train', () => {
     const data = randomDataset(20, 3, 8);
     const events: string[] = [];
     const spy: TrainerCallback = {
-      onTrainBegin: (logs) => void events.push(`begin:${logs.stepsPerEpoch}x${logs.epochs}`),
+      onTrainBegin: (logs) => void events.push(`begin:${logs.stepsPerEpoch}x${logs.epochs}:${logs.valSize}`),
       onEpochBegin: (e) => void events.push(`epoch:${e}`),
       onBatchEnd: (b) => void events.push(`batch:${b}`),
       onEpochEnd: (e, logs) => void events.push(`end:${e}:${logs.val_accuracy !== undefined}`),
@@ -28,7 +28,7 @@ describe('train', () => {
     const result = await train({ model, train: data, val: data, epochs: 2, batchSize: 8, callbacks: [spy] });
     expect(tf.memory().numTensors).toBe(before);
     expect(events).toEqual([
-      'begin:3x2', 'epoch:0', 'batch:0', 'batch:1', 'batch:2', 'end:0:true',
+      'begin:3x2:20', 'epoch:0', 'batch:0', 'batch:1', 'batch:2', 'end:0:true',
       'epoch:1', 'batch:0', 'batch:1', 'batch:2', 'end:1:true', 'done:completed',
     ]);
     expect(result.history).toHaveLength(2);
