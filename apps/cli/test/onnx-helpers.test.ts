@@ -52,8 +52,8 @@ describe('ONNX export and prediction for the CLI', () => {
       const reference = await predict(model, input, { topK: 2, classNames: ['x', 'y', 'z'] });
       input.dispose();
       // The JSON `resnet predict` prints is the same with either engine, up to float rounding.
-      expect(onnx.map((p) => p.top.map((s) => [s.index, s.className]))).toEqual(reference.map((p) => p.top.map((s) => [s.index, s.className])));
-      onnx.flatMap((p) => p.top).forEach((s, i) => expect(s.probability).toBeCloseTo(reference.flatMap((p) => p.top)[i].probability, 5));
+      expect(onnx.map((top) => top.map((s) => [s.index, s.className]))).toEqual(reference.map((top) => top.map((s) => [s.index, s.className])));
+      onnx.flat().forEach((s, i) => expect(s.probability).toBeCloseTo(reference.flat()[i].probability, 5));
     } finally {
       await predictor.dispose();
     }
@@ -63,7 +63,7 @@ describe('ONNX export and prediction for the CLI', () => {
     const predictor = await createOnnxPredictor(model, { threads: 1, classNames: ['a', 'b', 'c'] });
     try {
       const [prediction] = await predictor.predict(new Float32Array(32 * 32 * 3), 1, 3);
-      expect(prediction.top.map((s) => s.className).sort()).toEqual(['a', 'b', 'c']);
+      expect(prediction.map((s) => s.className).sort()).toEqual(['a', 'b', 'c']);
     } finally {
       await predictor.dispose();
     }

@@ -4,7 +4,7 @@ export { train, type TrainOptions, type TrainResult } from './train';
 export { pickConfig, resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
 export { batchesPerEpoch, type Batch, type BatchOptions, type TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
-export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
+export { predict, type PredictOptions } from './predict';
 export {
   Optimizer,
   registerOptimizer,
@@ -27,7 +27,7 @@ export {
   type CustomScheduleSpecs,
 } from './schedules';
 export { categoricalCrossEntropy, outputsAreProbabilities, type LossOptions } from './loss';
-export { ConfusionMatrix, topKIndices, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
+export { ConfusionMatrix, hasTop5, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, decays, weightKey, type StepOptions, type StepResult } from './train-step';
 export { applyTransfer, setTrainableFrom, firstLayerIndex, type TransferOptions } from './transfer';
 export { WeightEma } from './ema';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkNormalization, IMAGE_EXTENSIONS, NORMALIZATION_PRESETS } from '@resnet-ts/data';
 import { ImageFileDecoder } from '@resnet-ts/data/node';
-import type { ClassScore } from '@resnet-ts/trainer';
+import type { ClassScore } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { engineOption, openPredictModel, type PredictEngineChoice } from '../onnx';
 import { CliError, UsageError } from '../errors';
@@ -97,7 +97,7 @@ export function registerPredict(program: Command, context: CliContext): void {
             const t0 = performance.now();
             const result = await runner.predict(pixels, batchFiles.length, flags.topK);
             modelMs += performance.now() - t0;
-            result.forEach((p, i) => predictions.push({ file: batchFiles[i], top: p.top }));
+            result.forEach((top, i) => predictions.push({ file: batchFiles[i], top }));
           }
         } finally {
           await decoded.close();

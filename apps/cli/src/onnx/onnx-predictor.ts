@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { exportOnnx, type OnnxFileMetadata } from '@resnet-ts/onnx';
 import { OnnxEngine } from '@resnet-ts/onnx/node';
-import type { Prediction } from '@resnet-ts/trainer';
+import type { ClassScore } from '@resnet-ts/zoo';
 
 /** What `resnet predict` needs from the onnx engine: the tfjs path's `predict` output, batch by batch. */
 export interface OnnxPredictor {
@@ -15,7 +15,7 @@ export interface OnnxPredictor {
    * Ranks the classes of a batch of preprocessed NHWC float32 images; same shape and values as
    * `predict()` of @resnet-ts/trainer (probabilities, softmax applied to a logits head).
    */
-  predict(images: Float32Array, batchSize: number, topK: number): Promise<Prediction[]>;
+  predict(images: Float32Array, batchSize: number, topK: number): Promise<ClassScore[][]>;
   dispose(): Promise<void>;
 }
 
@@ -39,12 +39,7 @@ export async function createOnnxPredictor(source: string | tf.LayersModel, optio
     inputSize: engine.inputSize,
     classNames,
     metadata: engine.metadata,
-    async predict(images, batchSize, topK) {
-      const ranked = await engine.classify(images, batchSize, { topK });
-      return ranked.map((row) => ({
-        top: row.map(({ index, probability }) => ({ index, className: classNames?.[index] ?? String(index), probability })),
-      }));
-    },
+    predict: (images, batchSize, topK) => engine.classify(images, batchSize, { topK, ...(classNames ? { classNames } : {}) }),
     dispose: () => engine.dispose(),
   };
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fixedInputSize, OnnxExportError } from '@resnet-ts/onnx';
-import { predict, type Prediction } from '@resnet-ts/trainer';
+import { predict } from '@resnet-ts/trainer';
 import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { loadRunModel } from '@resnet-ts/trainer/node';
-import type { ModelCard } from '@resnet-ts/zoo';
+import type { ClassScore, ModelCard } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError } from '../errors';
 import { warnLine } from '../output';
@@ -14,7 +14,7 @@ import { createOnnxPredictor, type OnnxPredictor } from './onnx-predictor';
 export interface PredictRunner {
   engine: PredictEngine;
   /** Ranks the classes of `batchSize` preprocessed NHWC float32 images. */
-  predict(images: Float32Array, batchSize: number, topK: number): Promise<Prediction[]>;
+  predict(images: Float32Array, batchSize: number, topK: number): Promise<ClassScore[][]>;
 }
 
 /**

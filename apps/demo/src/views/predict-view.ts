@@ -62,8 +62,8 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
       const started = performance.now();
       const batch = await toBatch(image, entry);
       try {
-        const [prediction] = await predict(entry.model, batch, { topK: TOP_K, classNames: entry.classNames });
-        result.replaceChildren(renderTopK(prediction.top, performance.now() - started));
+        const [top] = await predict(entry.model, batch, { topK: TOP_K, classNames: entry.classNames });
+        result.replaceChildren(renderTopK(top, performance.now() - started));
       } finally {
         batch.dispose();
       }
