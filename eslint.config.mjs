@@ -1,5 +1,6 @@
 // Lint for every project. Besides TypeScript hygiene, it enforces the layering of the workspace:
-// kernels at the bottom (tfjs only); blocks <- zoo <- trainer; data beside them; apps on top.
+// kernels at the bottom (tfjs only); blocks <- zoo <- trainer; data beside them; inference over
+// trainer and onnx; apps on top.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -14,12 +15,16 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels'],
   },
   {
+    sourceTag: 'layer:inference',
+    onlyDependOnLibsWithTags: ['layer:trainer', 'layer:onnx', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels'],
+  },
+  {
     sourceTag: 'layer:app',
-    onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
+    onlyDependOnLibsWithTags: ['layer:inference', 'layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
   },
   {
     sourceTag: 'layer:tools',
-    onlyDependOnLibsWithTags: ['layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
+    onlyDependOnLibsWithTags: ['layer:inference', 'layer:trainer', 'layer:zoo', 'layer:blocks', 'layer:data', 'layer:kernels', 'layer:onnx'],
   },
 ];
 
