@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ModelCard } from '@resnet-ts/zoo';
-import { afterAll, beforeAll } from 'vitest';
+import type { ClassScore, ModelCard } from '@resnet-ts/zoo';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const SIZE = 16;
 
@@ -59,3 +59,9 @@ export function useCpuAndTempDir(prefix: string): { dir: () => string } {
 
 /** Indices and names of ranked rows, for comparing engines (probabilities differ by float rounding). */
 export const rankedNames = (rows: { index: number; className: string }[][]) => rows.map((row) => row.map((s) => [s.index, s.className]));
+
+/** Two engines' rankings agree: the same classes in the same order, probabilities to 5 decimals. */
+export function expectSameRanking(actual: ClassScore[][], expected: ClassScore[][]): void {
+  expect(rankedNames(actual)).toEqual(rankedNames(expected));
+  actual.flat().forEach((s, i) => expect(s.probability).toBeCloseTo(expected.flat()[i].probability, 5));
+}
