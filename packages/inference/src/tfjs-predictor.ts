@@ -24,7 +24,7 @@ export interface TfjsPredictor extends Predictor {
  */
 export function tfjsPredictor(model: tf.LayersModel, options: TfjsPredictorOptions = {}): TfjsPredictor {
   const card = options.card ? { card: options.card, notice: options.cardNotice } : readModelCard(model);
-  const header = predictorHeader(card, model.inputs[0].shape.slice(1), options);
+  const header = predictorHeader(card, { inputSize: model.inputs[0].shape.slice(1), outputs: model.outputs[0].shape.at(-1) }, options);
   const { size } = header.input;
   return {
     ...header,

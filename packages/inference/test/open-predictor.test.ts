@@ -97,6 +97,18 @@ describe('openPredictor', () => {
     await onnx.dispose();
   });
 
+  it('refuses class names that do not name every output before any engine loads, on either engine', async () => {
+    const model = tinyClassifier();
+    const carded = path.join(temp.dir(), 'carded.onnx');
+    writeFileSync(carded, exportOnnx(model, { metadata: { card: tinyCard(['ant', 'bee', 'cat', 'dog']) } }));
+    model.dispose();
+    const before = tf.memory().numTensors;
+    for (const source of [cardedFolder, carded]) {
+      await expect(openPredictor(source, { classNames: ['a', 'b'] })).rejects.toThrow(`${source}: class names: 2 given for a model with 4 outputs`);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('names a file that is not ONNX, and refuses an .onnx file on tfjs', async () => {
     const broken = path.join(temp.dir(), 'broken.onnx');
     writeFileSync(broken, 'plain text, not protobuf');

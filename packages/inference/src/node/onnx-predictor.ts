@@ -24,10 +24,10 @@ export async function onnxPredictor(source: string | Uint8Array | tf.LayersModel
   const card = model ? (options.card ? { card: options.card, notice: options.cardNotice } : readModelCard(model)) : undefined;
   const engine = await OnnxEngine.load(model ? exportOnnx(model) : (source as string | Uint8Array), { intraOpThreads: options.threads ?? 0 });
   try {
-    const takes = engine.inputSize; // an error naming input_size when the file has no fixed image size
+    const inputSize = engine.inputSize; // an error naming input_size when the file has no fixed image size
     const read = card ?? engine.metadata.modelCard;
     if (!read) throw new Error('the ONNX model has no model card');
-    const header = predictorHeader(read, takes, options);
+    const header = predictorHeader(read, { inputSize, ...(model ? { outputs: model.outputs[0].shape.at(-1) } : {}) }, options);
     return {
       ...header,
       ready: async () => 'onnx',

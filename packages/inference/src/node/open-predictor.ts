@@ -5,7 +5,7 @@ import type { EngineChoice } from '../engine';
 import { EngineError } from '../engine';
 import type { PredictorOverrides } from '../predictor';
 import { predictorHeader } from '../predictor-header';
-import { tfjsPredictor } from '../tfjs-predictor';
+import { tfjsPredictor, type TfjsPredictor } from '../tfjs-predictor';
 import { deferredPredictor, type OpenedPredictor } from './deferred-predictor';
 import { isOnnxFile, resolveEngine } from './engine-choice';
 import { onnxPredictor } from './onnx-predictor';
@@ -35,7 +35,13 @@ export async function openPredictor(path: string, options: OpenPredictorOptions 
 
   await options.beforeTfjsLoad?.();
   const loaded = await loadRunModel(path);
-  const tfjs = tfjsPredictor(loaded.model, { ...options, card: loaded.card, cardNotice: loaded.cardNotice, disposeModel: true });
+  let tfjs: TfjsPredictor;
+  try {
+    tfjs = tfjsPredictor(loaded.model, { ...options, card: loaded.card, cardNotice: loaded.cardNotice, disposeModel: true });
+  } catch (error) {
+    loaded.model.dispose();
+    throw new Error(`${loaded.source}: ${(error as Error).message}`, { cause: error });
+  }
   const load = async () => {
     if (engine === 'tfjs') return tfjs;
     try {
@@ -61,9 +67,9 @@ async function openOnnxFile(path: string, options: OpenPredictorOptions): Promis
   // onnxruntime reads the weights itself when the session starts.
   const metadata = await readOnnxMetadataFile(path).catch(fail);
   try {
-    const takes = fixedInputSize(metadata);
+    const inputSize = fixedInputSize(metadata);
     if (!metadata.modelCard) throw new Error(`input_size ${JSON.stringify(metadata.inputSize)} is not an image [height, width, channels]`);
-    const header = predictorHeader(metadata.modelCard, takes, options);
+    const header = predictorHeader(metadata.modelCard, { inputSize }, options);
     return deferredPredictor(path, header, () => onnxPredictor(path, options).catch(fail), { dispose: async () => undefined });
   } catch (error) {
     return fail(error as Error);
