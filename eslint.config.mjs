@@ -1,5 +1,5 @@
 // Lint for every project. Besides TypeScript hygiene, it enforces the layering of the workspace
-// (README.md, "Layering"): blocks <- zoo <- trainer and onnx; data and kernels are leaves beside
+// (README.md, "Layering"): blocks <- zoo <- trainer and onnx <- inference; data and kernels are leaves beside
 // blocks (kernels is the wasm backend plugin that the trainer and the apps use, not a base under
 // the other packages); apps and tools on top.
 import nx from '@nx/eslint-plugin';
@@ -13,8 +13,9 @@ const MAY_IMPORT = {
   zoo: ['blocks'],
   onnx: ['zoo'],
   trainer: ['zoo', 'data', 'kernels'],
-  app: ['trainer', 'onnx', 'zoo', 'data', 'kernels'],
-  tools: ['trainer', 'onnx', 'zoo', 'data', 'kernels'],
+  inference: ['trainer', 'onnx', 'zoo', 'data'],
+  app: ['inference', 'trainer', 'onnx', 'zoo', 'data', 'kernels'],
+  tools: ['inference', 'trainer', 'onnx', 'zoo', 'data', 'kernels'],
 };
 
 const depConstraints = Object.entries(MAY_IMPORT).map(([layer, allowed]) => ({

@@ -3,12 +3,11 @@
  * the page to show the result it promises.
  */
 import { readFile } from 'node:fs/promises';
+import type { ClassScore } from '@resnet-ts/zoo';
 import type { Download, Locator, Page } from 'playwright-core';
 
-export interface RankedClass {
-  className: string;
-  probability: number;
-}
+/** What the top-k bars show of each `ClassScore` (its `data-class` and `data-probability`). */
+export type RankedClass = Pick<ClassScore, 'className' | 'probability'>;
 
 export interface ModelFile {
   name: string;

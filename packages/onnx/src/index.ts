@@ -6,4 +6,4 @@ export { supportedLayerClasses } from './convert/converters';
 export { decodeOnnxModel } from './proto/onnx-codec';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo } from './proto/types';
 export { ONNX_OPSET } from './proto/onnx-schema';
-export { topKClasses, softmaxRows, type ClassScore } from './top-k';
+export { softmaxRows } from './softmax';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/export-onnx';
-import { topKClasses } from '../src/top-k';
+import { topKClasses } from '@resnet-ts/zoo';
 import { OnnxEngine } from '../src/node/engine';
 import { exportOnnxFile, OnnxVerificationError } from '../src/node/export-file';
 import { buildMiniResNet, seededValues, useFastBackend } from './helpers';
@@ -33,8 +33,8 @@ describe('OnnxEngine', () => {
       const images = seededValues(batch * 32 * 32 * 3, 3, -2, 2);
       const expected = tf.tidy(() => (model.predict(tf.tensor(images, [batch, 32, 32, 3])) as tf.Tensor).dataSync());
       const ranked = await engine.classify(images, batch, { topK: 3 });
-      const reference = topKClasses(expected, batch, 3, classNames);
-      expect(ranked.map((row) => row.map((s) => s.label))).toEqual(reference.map((row) => row.map((s) => s.label)));
+      const reference = topKClasses(expected, batch, { k: 3, classNames });
+      expect(ranked.map((row) => row.map((s) => s.className))).toEqual(reference.map((row) => row.map((s) => s.className)));
       ranked.flat().forEach((score, i) => expect(score.probability).toBeCloseTo(reference.flat()[i].probability, 5));
     } finally {
       await engine.dispose();
@@ -51,15 +51,6 @@ describe('OnnxEngine', () => {
     const file = path.join(dir, 'never.onnx');
     await expect(exportOnnxFile(model, file, { verify: { tolerance: -1 } })).rejects.toThrow(OnnxVerificationError);
     expect((await readdir(dir)).filter((f) => f.startsWith('never'))).toEqual([]);
-  });
-});
-
-describe('topKClasses', () => {
-  it('orders by score, breaks ties by index and caps k at the class count', () => {
-    const rows = topKClasses([0.1, 0.5, 0.5, 0.2, 0.9, 0.05], 2, 5);
-    expect(rows[0].map((s) => s.index)).toEqual([1, 2, 0]);
-    expect(rows[1].map((s) => s.index)).toEqual([1, 0, 2]);
-    expect(rows[1][0]).toEqual({ index: 1, label: '1', probability: 0.9 });
   });
 });
 

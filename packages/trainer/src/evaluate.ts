@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { topKIndices } from '@resnet-ts/zoo';
 import type { TrainingDataset } from './dataset';
 import { categoricalCrossEntropy, outputsAreProbabilities } from './loss';
-import { ConfusionMatrix, hasTop5, topKIndices, type ClassificationReport } from './metrics';
+import { ConfusionMatrix, hasTop5, type ClassificationReport } from './metrics';
 
 export interface EvaluateOptions {
   /** Default 32. */
@@ -74,7 +75,7 @@ export async function evaluate(
       for (let i = 0; i < n; i++) {
         const row = probData.subarray(i * classes, (i + 1) * classes);
         const label = labelData[i];
-        const ranked = topKIndices(row, Math.min(5, classes));
+        const ranked = topKIndices(row, 5);
         const predicted = ranked[0];
         confusion.add(label, predicted);
         if (predicted === label) correct += 1;

@@ -26,7 +26,7 @@ export {
 } from './recipe';
 export type { Batch, BatchOptions, TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
-export { predict, type PredictOptions, type Prediction, type ClassScore } from './predict';
+export { predict, type PredictOptions } from './predict';
 export {
   Optimizer,
   registerOptimizer,

@@ -16,13 +16,6 @@ export interface ClassificationReport {
   confusion: number[][];
 }
 
-/** Indices of the top `k` probabilities per row, best first (ties: lower index first). */
-export function topKIndices(row: ArrayLike<number>, k: number): number[] {
-  const order = Array.from({ length: row.length }, (_, i) => i);
-  order.sort((a, b) => row[b] - row[a] || a - b);
-  return order.slice(0, k);
-}
-
 /** Whether top-5 accuracy is reported: only when there are more than five classes. */
 export function hasTop5(classes: number): boolean {
   return classes > 5;

@@ -55,14 +55,14 @@ describe('evaluate and predict', () => {
     const out = await predict(model, images, { topK: 3, classNames: ['a', 'b', 'c', 'd'] });
     expect(tf.memory().numTensors).toBe(before);
     expect(out).toHaveLength(2);
-    for (const p of out) {
-      expect(p.top).toHaveLength(3);
-      expect(p.top[0].probability).toBeGreaterThanOrEqual(p.top[1].probability);
-      expect(['a', 'b', 'c', 'd']).toContain(p.top[0].className);
-      expect(Object.keys(p.top[0]).sort()).toEqual(['className', 'index', 'probability']);
+    for (const top of out) {
+      expect(top).toHaveLength(3);
+      expect(top[0].probability).toBeGreaterThanOrEqual(top[1].probability);
+      expect(['a', 'b', 'c', 'd']).toContain(top[0].className);
+      expect(Object.keys(top[0]).sort()).toEqual(['className', 'index', 'probability']);
     }
     const single = await predict(model, images.slice([0], [1]).squeeze([0]) as tf.Tensor3D, { topK: 10 });
-    expect(single[0].top).toHaveLength(4);
+    expect(single[0]).toHaveLength(4);
     await expect(predict(model, images, { classNames: ['a'] })).rejects.toThrow(/4 outputs but 1 class names/);
     tf.dispose(images);
     model.dispose();

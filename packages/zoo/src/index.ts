@@ -15,6 +15,9 @@ export {
   TORCH_PREPROCESSING,
 } from './registry/model-config';
 
+// Predictions: the one ranked-class shape and the one top-k every predictor uses.
+export { topKClasses, topKIndices, type ClassScore, type TopKOptions } from './predictions/top-k';
+
 // Model card: what travels with a model (architecture, input size, classes, preprocessing, weights' origin).
 export * from './card/index';
 

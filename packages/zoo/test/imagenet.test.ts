@@ -99,12 +99,12 @@ describe('decodePredictions', () => {
     const decoded = await decodePredictions(tf.tensor2d(preds), { top: 2, classIndex: CLASS_INDEX });
     expect(decoded).toEqual([
       [
-        { index: 1, wnid: 'n00000002', name: 'banana', score: expect.closeTo(0.6, 6) },
-        { index: 3, wnid: 'n00000004', name: 'date', score: expect.closeTo(0.25, 6) },
+        { index: 1, wnid: 'n00000002', className: 'banana', probability: expect.closeTo(0.6, 6) },
+        { index: 3, wnid: 'n00000004', className: 'date', probability: expect.closeTo(0.25, 6) },
       ],
       [
-        { index: 0, wnid: 'n00000001', name: 'apple', score: expect.closeTo(0.7, 6) },
-        { index: 2, wnid: 'n00000003', name: 'cherry', score: expect.closeTo(0.15, 6) },
+        { index: 0, wnid: 'n00000001', className: 'apple', probability: expect.closeTo(0.7, 6) },
+        { index: 2, wnid: 'n00000003', className: 'cherry', probability: expect.closeTo(0.15, 6) },
       ],
     ]);
   });
@@ -114,7 +114,7 @@ describe('decodePredictions', () => {
     writeFileSync(path, JSON.stringify(CLASS_INDEX));
     const fromPath = await decodePredictions(preds, { top: 1, classIndex: path });
     const fromUrl = await decodePredictions(preds, { top: 1, classIndex: `${base}/class_index.json` });
-    expect(fromPath.map((r) => r[0].name)).toEqual(['banana', 'apple']);
+    expect(fromPath.map((r) => r[0].className)).toEqual(['banana', 'apple']);
     expect(fromUrl).toEqual(fromPath);
   });
 

@@ -1,7 +1,8 @@
 // Inference: the tfjs wasm engine (1 thread and all threads) against onnxruntime-node on the SAME
 // ResNet50 weights, exported with @resnet-ts/onnx; 64x64 and 224x224, batch 1 and 32. Then the
 // overhead of our OnnxEngine over a raw onnxruntime session on the same file (224, batch 1).
-// Last, `resnet predict` over the SIGNS folders (1080 images, 64x64) with each engine, end to end.
+// Last, the SIGNS folders (1080 images, 64x64) with each engine: `resnet predict` end to end, and
+// the same through @resnet-ts/inference in this process (no child process).
 // Targets (issue 9): OnnxEngine within 1.2x of raw onnxruntime; onnxruntime >= 5x tfjs wasm at 64x64.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,8 @@ import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
 import { createModel } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { exportOnnx } from '@resnet-ts/onnx';
-import { OnnxEngine, createInferenceSession, isOnnxRuntimeAvailable, loadOnnxRuntime } from '@resnet-ts/onnx/node';
+import { OnnxEngine, createInferenceSession, exportOnnxFile, isOnnxRuntimeAvailable, loadOnnxRuntime } from '@resnet-ts/onnx/node';
+import { classifyFiles, listImageFiles, openPredictor } from '@resnet-ts/inference/node';
 
 export const name = 'inference';
 
@@ -108,46 +110,74 @@ function stockWasmRows(rows, ratios, ms, notes) {
 
 const cliBinary = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/cli/bin/resnet.js');
 
-/** `resnet predict` over every SIGNS image with each engine: wall-clock images/s, decode included. */
+/** `resnet predict ... --json` in a child process: start, decode and model, as a user runs it. */
+function cliPredict(modelPath, folders, flags) {
+  const args = [cliBinary, '--backend', 'wasm', 'predict', modelPath, ...folders, ...flags, '--batch-size', '32', '--top-k', '1', '--json'];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`exit ${result.status}: ${result.stderr.trim().split('\n').pop()}`);
+  return JSON.parse(result.stdout);
+}
+
+/** What `resnet predict` runs, called in this process: openPredictor + classifyFiles, no child process. */
+async function packagePredict(modelPath, folders, engine) {
+  const predictor = await openPredictor(modelPath, { engine });
+  try {
+    const files = await listImageFiles(folders);
+    const { predictions, modelMs } = await classifyFiles(predictor, files, { batchSize: 32, topK: 1 });
+    return { predictions, latencyMs: modelMs / files.length, images: files.length };
+  } finally {
+    await predictor.dispose();
+  }
+}
+
+/**
+ * Every SIGNS image (1080, 64x64) through each engine: `resnet predict` end to end in a child
+ * process (when the CLI is built), and the same work through @resnet-ts/inference in this process.
+ */
 async function predictFolderRows(context, weights, rows, ratios, notes) {
   const signs = path.join(context.sharedDir, 'datasets', 'signs');
-  if (!fs.existsSync(path.join(signs, 'train')) || !fs.existsSync(cliBinary)) {
-    notes.push(`SIGNS (${signs}) or the built CLI (${cliBinary}) missing: resnet predict rows skipped`);
+  if (!fs.existsSync(path.join(signs, 'train'))) {
+    notes.push(`SIGNS (${signs}) missing: predict-folder rows skipped`);
     return;
   }
+  const folders = [path.join(signs, 'train'), path.join(signs, 'val')];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resnet-ts-bench-predict-'));
   try {
     const model = buildWithWeights(64, weights);
-    await model.save(fileIO(path.join(dir, 'model')));
-    model.dispose();
+    const modelDir = path.join(dir, 'model');
+    await model.save(fileIO(modelDir));
     // The deployed path: the .onnx file `resnet export --format onnx` writes (no export at start).
     const onnxFile = path.join(dir, 'model.onnx');
-    const exported = spawnSync(process.execPath, [cliBinary, '--backend', 'wasm', 'export', path.join(dir, 'model'), '--format', 'onnx', '--out', onnxFile], { encoding: 'utf8' });
-    if (exported.status !== 0) {
-      notes.push(`resnet export --format onnx failed (exit ${exported.status}): ${exported.stderr.trim().split('\n').pop()}`);
-      return;
-    }
+    await exportOnnxFile(model, onnxFile, { verify: false, metadata: { modelName: MODEL } });
+    model.dispose();
     const runs = [
-      { key: 'tfjs', label: 'tfjs (all threads)', model: path.join(dir, 'model'), flags: ['--engine', 'tfjs'] },
-      { key: 'tfjs1', label: 'tfjs --threads 1', model: path.join(dir, 'model'), flags: ['--engine', 'tfjs', '--threads', '1'] },
-      { key: 'onnx', label: 'onnx (tfjs folder, exported at start)', model: path.join(dir, 'model'), flags: ['--engine', 'onnx'] },
-      { key: 'onnxFile', label: 'onnx (.onnx file)', model: onnxFile, flags: ['--engine', 'onnx'] },
+      { key: 'pkgTfjs', label: 'inference classifyFiles tfjs (in process, wasm all threads)', predict: () => packagePredict(modelDir, folders, 'tfjs') },
+      { key: 'pkgOnnxFile', label: 'inference classifyFiles onnx (in process, .onnx file)', predict: () => packagePredict(onnxFile, folders, 'onnx') },
     ];
-    // Each command PREDICT_REPEATS times, round-robin so that the load of a shared machine hits
-    // every engine alike; the median wall time counts.
+    if (fs.existsSync(cliBinary)) {
+      runs.unshift(
+        { key: 'tfjs', label: 'resnet predict tfjs (all threads)', predict: () => cliPredict(modelDir, folders, ['--engine', 'tfjs']) },
+        { key: 'tfjs1', label: 'resnet predict tfjs --threads 1', predict: () => cliPredict(modelDir, folders, ['--engine', 'tfjs', '--threads', '1']) },
+        { key: 'onnx', label: 'resnet predict onnx (tfjs folder, exported at start)', predict: () => cliPredict(modelDir, folders, ['--engine', 'onnx']) },
+        { key: 'onnxFile', label: 'resnet predict onnx (.onnx file)', predict: () => cliPredict(onnxFile, folders, ['--engine', 'onnx']) },
+      );
+    } else {
+      notes.push(`the built CLI (${cliBinary}) is missing: resnet predict end-to-end rows skipped`);
+    }
+    // Each run PREDICT_REPEATS times, round-robin so that the load of a shared machine hits every
+    // run alike; the median wall time counts.
     const walls = Object.fromEntries(runs.map((run) => [run.key, []]));
     const outputs = {};
     for (let repeat = 0; repeat < PREDICT_REPEATS; repeat++) {
       for (const run of runs) {
-        const args = [cliBinary, '--backend', 'wasm', 'predict', run.model, path.join(signs, 'train'), path.join(signs, 'val'), ...run.flags];
         const t0 = performance.now();
-        const result = spawnSync(process.execPath, [...args, '--batch-size', '32', '--top-k', '1', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-        walls[run.key].push(performance.now() - t0);
-        if (result.status !== 0) {
-          notes.push(`resnet predict ${run.label} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
+        try {
+          outputs[run.key] = await run.predict();
+        } catch (error) {
+          notes.push(`${run.label} failed: ${error.message}`);
           return;
         }
-        outputs[run.key] = JSON.parse(result.stdout);
+        walls[run.key].push(performance.now() - t0);
       }
     }
     const wall = {};
@@ -155,7 +185,7 @@ async function predictFolderRows(context, weights, rows, ratios, notes) {
       wall[run.key] = median(walls[run.key]);
       const json = outputs[run.key];
       rows.push({
-        engine: `resnet predict ${run.label}`,
+        engine: run.label,
         input: 64,
         batch: 32,
         msPerBatch: +(json.latencyMs * 32).toFixed(1),
@@ -164,11 +194,15 @@ async function predictFolderRows(context, weights, rows, ratios, notes) {
       });
     }
     const top1 = (key) => outputs[key].predictions.map((p) => p.top[0].index).join();
-    if (runs.some((run) => top1(run.key) !== top1('tfjs'))) notes.push('WARNING: the engines disagree on some top-1 class');
-    ratios.predict_folder_onnx_over_tfjs_images_per_s = +(wall.tfjs / wall.onnx).toFixed(2);
-    ratios.predict_folder_onnxfile_over_tfjs_images_per_s = +(wall.tfjs / wall.onnxFile).toFixed(2);
-    ratios.predict_folder_onnxfile_over_tfjs1thr_images_per_s = +(wall.tfjs1 / wall.onnxFile).toFixed(2);
-    notes.push(`resnet predict rows: imagesPerSecond is wall clock for the whole command (start, decode, model), median of ${PREDICT_REPEATS} round-robin runs (wallSeconds); msPerBatch is model time only`);
+    if (runs.some((run) => top1(run.key) !== top1('pkgTfjs'))) notes.push('WARNING: the engines disagree on some top-1 class');
+    ratios.predict_folder_package_onnxfile_over_tfjs_images_per_s = +(wall.pkgTfjs / wall.pkgOnnxFile).toFixed(2);
+    if (wall.tfjs !== undefined) {
+      ratios.predict_folder_onnx_over_tfjs_images_per_s = +(wall.tfjs / wall.onnx).toFixed(2);
+      ratios.predict_folder_onnxfile_over_tfjs_images_per_s = +(wall.tfjs / wall.onnxFile).toFixed(2);
+      ratios.predict_folder_onnxfile_over_tfjs1thr_images_per_s = +(wall.tfjs1 / wall.onnxFile).toFixed(2);
+      ratios.predict_folder_cli_over_package_onnxfile_wall = +(wall.onnxFile / wall.pkgOnnxFile).toFixed(2);
+    }
+    notes.push(`predict-folder rows: imagesPerSecond is wall clock for the whole run (resnet predict: process start, decode, model; inference: openPredictor, decode, model), median of ${PREDICT_REPEATS} round-robin runs (wallSeconds); msPerBatch is model time only`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,8 @@
 /** Top-k prediction bars: a list of labelled meters, best first. */
+import type { ClassScore } from '@resnet-ts/zoo';
 import { h } from './dom';
 
-export interface RankedClass {
-  className: string;
-  probability: number;
-}
-
-export function renderTopK(ranked: RankedClass[], latencyMs: number): HTMLElement {
+export function renderTopK(ranked: readonly ClassScore[], latencyMs: number): HTMLElement {
   const items = ranked.map((r) => {
     const percent = (r.probability * 100).toFixed(1);
     return h(

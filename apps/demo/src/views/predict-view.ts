@@ -1,14 +1,14 @@
 /**
  * The Predict tab: an uploaded, dropped or captured image goes through the same data pipeline as
- * training images (decode, resize, normalise) and the trainer's `predict`; the page shows the
- * top-k classes and the latency.
+ * training images (decode, resize, normalise as the model card says) and the tfjs predictor of
+ * `@resnet-ts/inference`; the page shows the top-k classes and the latency.
  */
 import { browserImageDataset } from '@resnet-ts/data/browser';
-import { predict } from '@resnet-ts/trainer';
+import { tfjsPredictor, type PredictorInput } from '@resnet-ts/inference';
 import type * as tf from '@tensorflow/tfjs';
 import { createImageInput } from '../media/image-input';
 import type { Webcam } from '../media/webcam';
-import type { AppState, ModelEntry } from '../state/app-state';
+import { entryCard, type AppState } from '../state/app-state';
 import { h } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 import { renderTopK } from '../ui/topk';
@@ -21,11 +21,12 @@ export interface PredictViewDeps {
 
 const TOP_K = 5;
 
-/** One image as a [1, size, size, 3] batch, preprocessed exactly as the model's training data. */
-async function toBatch(image: Blob, entry: ModelEntry): Promise<tf.Tensor4D> {
-  const dataset = browserImageDataset([{ source: image, label: 0 }], entry.classNames, {
-    imageSize: entry.inputSize,
-    normalization: entry.normalization,
+/** One image as a [1, height, width, 3] batch, preprocessed as the predictor's input says. */
+async function toBatch(image: Blob, input: PredictorInput): Promise<tf.Tensor4D> {
+  // One unlabelled image: the dataset's single class and its one-hot ys are not used.
+  const dataset = browserImageDataset([{ source: image, label: 0 }], ['image'], {
+    imageSize: [input.size[0], input.size[1]],
+    normalization: input.normalization,
     training: false,
   });
   try {
@@ -60,10 +61,12 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
     preview.hidden = false;
     try {
       const started = performance.now();
-      const batch = await toBatch(image, entry);
+      // The entry's card holds the class names and normalization it was trained or loaded with.
+      const predictor = tfjsPredictor(entry.model, { card: entryCard(entry) });
+      const batch = await toBatch(image, predictor.input);
       try {
-        const [prediction] = await predict(entry.model, batch, { topK: TOP_K, classNames: entry.classNames });
-        result.replaceChildren(renderTopK(prediction.top, performance.now() - started));
+        const [top] = await predictor.classify(batch, { topK: TOP_K });
+        result.replaceChildren(renderTopK(top, performance.now() - started));
       } finally {
         batch.dispose();
       }

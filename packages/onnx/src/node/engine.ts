@@ -1,7 +1,8 @@
 import type * as Ort from 'onnxruntime-node';
+import { topKClasses, type ClassScore } from '@resnet-ts/zoo';
 import { fixedInputSize, readOnnxMetadata, type OnnxFileMetadata } from '../metadata';
 import { readOnnxMetadataFile } from './metadata-file';
-import { softmaxRows, topKClasses, type ClassScore } from '../top-k';
+import { softmaxRows } from '../softmax';
 import { nhwcToNchw } from './nhwc';
 import { loadOnnxRuntime } from './onnxruntime';
 import { createInferenceSession, type OnnxSessionOptions } from './session';
@@ -11,6 +12,8 @@ export type OnnxEngineOptions = OnnxSessionOptions;
 export interface OnnxClassifyOptions {
   /** How many classes to keep per image (default 5, capped at the class count). */
   topK?: number;
+  /** Names of the classes, one per output; default: those stored in the file, else the indices. */
+  classNames?: readonly string[];
 }
 
 /**
@@ -74,7 +77,8 @@ export class OnnxEngine {
   async classify(images: Float32Array, batchSize: number, options: OnnxClassifyOptions = {}): Promise<ClassScore[][]> {
     const output = await this.run(images, batchSize);
     const scores = this.metadata.outputIsProbabilities === false ? softmaxRows(output, batchSize) : output;
-    return topKClasses(scores, batchSize, options.topK ?? 5, this.classNames);
+    const classNames = options.classNames ?? this.classNames;
+    return topKClasses(scores, batchSize, { k: options.topK ?? 5, ...(classNames ? { classNames } : {}) });
   }
 
   async dispose(): Promise<void> {

@@ -1,13 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
+import { topKIndices, type ClassScore } from '../predictions/top-k';
 import { loadClassIndex, type ClassIndex, type LoadClassIndexOptions, type ParsedClassIndex } from './class-index';
 
-/** One decoded prediction, like a Keras `(wnid, name, score)` tuple. */
-export interface DecodedPrediction {
-  /** Class position in the model output. */
-  index: number;
+/**
+ * One decoded prediction, like a Keras `(wnid, name, score)` tuple: a `ClassScore` whose
+ * `className` is the class index's name (`tench`), plus its WordNet id.
+ */
+export interface DecodedPrediction extends ClassScore {
   wnid: string;
-  name: string;
-  score: number;
 }
 
 export interface DecodePredictionsOptions extends LoadClassIndexOptions {
@@ -25,8 +25,8 @@ async function rowsOf(preds: tf.Tensor | number[][]): Promise<number[][]> {
 
 /**
  * Keras's `decode_predictions`: for each row of `preds` ([batch, classes]), the `top` classes with
- * their wnid, name and score, best first. The class index must have as many classes as `preds` columns.
- * The caller's tensor is not disposed.
+ * their wnid, name (`className`) and score (`probability`), best first (ties: lower index first).
+ * The class index must have as many classes as `preds` columns. The caller's tensor is not disposed.
  */
 export async function decodePredictions(preds: tf.Tensor | number[][], options: DecodePredictionsOptions): Promise<DecodedPrediction[][]> {
   const top = options.top ?? 5;
@@ -40,9 +40,6 @@ export async function decodePredictions(preds: tf.Tensor | number[][], options: 
     if (row.length !== index.entries.length) {
       throw new Error(`decodePredictions: row ${r} has ${row.length} scores but the class index has ${index.entries.length} classes`);
     }
-    return row
-      .map((score, i) => ({ index: i, ...index.entries[i], score }))
-      .sort((a, b) => b.score - a.score || a.index - b.index)
-      .slice(0, top);
+    return topKIndices(row, top).map((i) => ({ index: i, className: index.entries[i].name, wnid: index.entries[i].wnid, probability: row[i] }));
   });
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodedBatches } from '../src/commands/predict-batches';
-import { CliError } from '../src/errors';
+import { DecodedBatches, ImageDecodeError } from '../src/node/decoded-batches';
 
 /** A 2x1 "image" whose bytes say which file it came from. */
 const pixelsOf = (file: string) => new Uint8Array(6).fill(Number(file.slice(1)));
@@ -60,7 +59,7 @@ describe('DecodedBatches', () => {
     control.finish('f2', new Error('file is empty'));
     for (const file of ['f1', 'f3', 'f4', 'f5', 'f7']) control.finish(file);
     const failure = decoded.next();
-    await expect(failure).rejects.toThrow(CliError);
+    await expect(failure).rejects.toThrow(ImageDecodeError);
     await expect(failure).rejects.toThrow('f2: file is empty');
     await decoded.close();
     expect(decoded.pending).toBe(0);

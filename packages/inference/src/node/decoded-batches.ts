@@ -1,5 +1,16 @@
 import { normalizeInPlace, type NormalizationPreset } from '@resnet-ts/data';
-import { CliError } from '../errors';
+
+/** An image file that did not decode; the message names the file. */
+export class ImageDecodeError extends Error {
+  override readonly name = 'ImageDecodeError';
+
+  constructor(
+    readonly file: string,
+    cause: Error,
+  ) {
+    super(`${file}: ${cause.message}`, { cause });
+  }
+}
 
 /**
  * Decoded pixels held ahead of the model. Decoding starts before the engine is ready (onnxruntime
@@ -37,7 +48,7 @@ export class DecodedBatches {
     this.fill();
   }
 
-  /** The next batch's pixels; rejects with a CliError naming the first file that failed. */
+  /** The next batch's pixels; rejects with an ImageDecodeError naming the first file that failed. */
   async next(): Promise<Float32Array> {
     const batch = this.ahead.shift();
     if (!batch) throw new Error('DecodedBatches.next: no batches left');
@@ -72,7 +83,7 @@ export class DecodedBatches {
     await Promise.all(
       files.map(async (file, i) => {
         const rgb = await this.options.decode(file).catch((error: Error) => {
-          throw new CliError(`${file}: ${error.message}`);
+          throw new ImageDecodeError(file, error);
         });
         const image = pixels.subarray(i * perImage, (i + 1) * perImage);
         image.set(rgb);
