@@ -56,7 +56,7 @@ export async function trainStep(model: tf.LayersModel, optimizer: Optimizer, bat
   }, variables));
   const gradList = variables.map((v) => grads[v.name]);
   try {
-    const normT = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
+    const normT = tf.tidy(() => tf.sqrt(sumPairwise(gradList.map((g) => tf.sum(tf.square(g))))));
     const summary = tf.tidy(() => tf.concat([tf.reshape(value, [1]), stats!, tf.reshape(normT, [1])]));
     // Async read: dataSync is unsupported or blocking on GPU backends (webgpu, webgl).
     const [loss, correct, topKCorrect, gradNorm] = await summary.data();
@@ -77,4 +77,19 @@ export async function trainStep(model: tf.LayersModel, optimizer: Optimizer, bat
   } finally {
     tf.dispose([value, stats!, ...Object.values(grads)]);
   }
+}
+
+/**
+ * Sums tensors with a tree of two-input adds. One `addN` over every gradient would be one shader
+ * with an input per weight, past WebGPU's per-stage storage-buffer limit (8 by default): the
+ * pipeline is invalid and the step silently yields zeros.
+ */
+function sumPairwise(terms: tf.Tensor[]): tf.Tensor {
+  let level = terms;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? tf.add(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0] ?? tf.scalar(0);
 }
