@@ -68,6 +68,12 @@ describe('resnet train recipe', () => {
     expect(usageError(['--config', config('model.yaml', 'model: { name: resnet9 }\n')])).toContain('model.name: "resnet9" is not one of resnet18,');
   });
 
+  it('--h5-keys names the HDF5 datasets in data.hdf5Keys, for HDF5 data only', () => {
+    const file = config('course.h5', '');
+    expect(printedRecipe(['--data', file, '--h5-keys', 'x_train,y_train,classes']).data).toMatchObject({ kind: 'hdf5', hdf5Keys: { x: 'x_train', y: 'y_train', classes: 'classes' } });
+    expect(usageError(['--data', work, '--h5-keys', 'x,y'])).toContain('--h5-keys (data.hdf5Keys): only for kind hdf5, not folder');
+  });
+
   it('still reads a flat config of flag names, under the flags and over the quickstart preset', () => {
     const flat = config('flat.yaml', 'model: resnet18\nepochs: 2\ninputSize: 48\noptimizer: sgd\nmomentum: 0.8\nearlyStopping: 3\naugment: true\nout: runs/flat\n');
     const recipe = printedRecipe(['--config', flat, '--epochs', '3', '--seed', '5']);

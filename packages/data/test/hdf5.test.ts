@@ -75,6 +75,19 @@ describe('hdf5Dataset', () => {
     }
   });
 
+  it('keys naming the test datasets read them as the examples, not also as a test split', async () => {
+    const file = path.join(root, 'test_only.h5');
+    writeH5(file, { test_set_x: images(4), test_set_y: { data: new BigInt64Array([0n, 1n, 0n, 1n]), shape: [4] } });
+    const splits = await hdf5Dataset(file, { xKey: 'test_set_x', yKey: 'test_set_y', valFraction: 0.5 });
+    try {
+      expect(splits.test).toBeUndefined();
+      expect(splits.explicitSplits).toBe(false);
+      expect(splits.train.size + splits.val.size).toBe(4);
+    } finally {
+      await splits.dispose();
+    }
+  });
+
   it('names the file and key when a key is missing or x and y lengths differ', async () => {
     const file = path.join(root, 'bad.h5');
     writeH5(file, { train_set_x: images(3), train_set_y: { data: new BigInt64Array([0n, 1n]), shape: [2] } });

@@ -2,15 +2,26 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkNormalization, NORMALIZATION_PRESETS } from '@resnet-ts/data';
 import { evaluate, type EvaluationResult } from '@resnet-ts/trainer';
-import { detectDataSource, loadRunModel, openDataSource, type DataSourceSpec } from '@resnet-ts/trainer/node';
+import {
+  defaultEvaluationSplit,
+  detectDataSource,
+  EVALUATION_SPLITS,
+  evaluationDataset,
+  loadRunModel,
+  openDataSource,
+  type DataSourceSpec,
+  type EvaluationSplit,
+} from '@resnet-ts/trainer/node';
+import { resolve } from 'node:path';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
-import { positiveInteger } from '../options';
+import { h5Keys, positiveInteger } from '../options';
 import { formatTable, printJson, printLine, warnLine } from '../output';
 
 interface EvaluateFlags {
   data?: string;
-  split: 'train' | 'val';
+  split?: EvaluationSplit;
+  h5Keys?: NonNullable<DataSourceSpec['hdf5Keys']>;
   batchSize: number;
   normalization?: string;
   workers?: number;
@@ -21,7 +32,7 @@ interface EvaluateFlags {
 export interface EvaluateJson {
   model: string;
   data: string;
-  split: 'train' | 'val';
+  split: EvaluationSplit;
   /** The normalization preset the images were given. */
   normalization: string;
   count: number;
@@ -43,7 +54,12 @@ export function registerEvaluate(program: Command, context: CliContext): void {
     .description('evaluate a trained model (run folder or tfjs model folder): loss, accuracy, per-class metrics, confusion matrix')
     .argument('<model>', 'run folder from `resnet train`, or a tfjs model folder')
     .option('--data <path>', "image folder, .csv, .h5 or \"synthetic\" (default: the run's own data)")
-    .addOption(new Option('--split <name>', 'which split of the data').choices(['train', 'val']).default('val'))
+    .addOption(
+      new Option('--split <name>', "which examples: the source's test split when it has one, else all of a plain folder or CSV the run did not train on, else val").choices(
+        EVALUATION_SPLITS,
+      ),
+    )
+    .addOption(new Option('--h5-keys <x,y[,classes]>', 'HDF5 datasets of the images, labels and class names (default train_set_x,train_set_y,list_classes)').argParser(h5Keys))
     .addOption(new Option('--batch-size <n>', 'batch size').argParser(positiveInteger).default(32))
     .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
@@ -59,32 +75,54 @@ export function registerEvaluate(program: Command, context: CliContext): void {
         if (!flags.data && !runData) throw new UsageError(`${modelPath} is not a run folder: give the data to evaluate on with --data`);
         const [, height, width] = model.inputs[0].shape as number[];
         const { classNames } = loaded.card;
+        const kind = flags.data
+          ? await detectDataSource(flags.data).catch((error: Error) => {
+              throw new UsageError(`--data ${flags.data}: ${error.message}`);
+            })
+          : runData!.kind;
+        if (flags.h5Keys && kind !== 'hdf5') throw new UsageError(`--h5-keys: ${flags.data ?? 'the run\'s data'} is not an HDF5 file`);
         const spec: DataSourceSpec = flags.data
           ? {
-              kind: await detectDataSource(flags.data).catch((error: Error) => {
-                throw new UsageError(`--data ${flags.data}: ${error.message}`);
-              }),
+              kind,
               ...(flags.data !== 'synthetic' ? { path: flags.data } : {}),
+              ...(flags.h5Keys ? { hdf5Keys: flags.h5Keys } : {}),
               imageSize: [height, width],
               normalization: checkNormalization(flags.normalization ?? loaded.card.preprocessing.normalization),
               ...(runData?.seed !== undefined ? { seed: runData.seed } : {}),
               ...(classNames && flags.data !== 'synthetic' ? { classNames } : {}),
             }
-          : { ...runData!, ...(flags.normalization ? { normalization: checkNormalization(flags.normalization) } : {}) };
+          : {
+              ...runData!,
+              ...(flags.normalization ? { normalization: checkNormalization(flags.normalization) } : {}),
+              ...(flags.h5Keys ? { hdf5Keys: flags.h5Keys } : {}),
+            };
         if (flags.data && loaded.cardNotice && !flags.normalization) warnLine(`${loaded.source}: ${loaded.cardNotice}`);
-        const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) });
+        const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) }).catch((error: Error) => {
+          throw new CliError(error.message);
+        });
         try {
-          const dataset = flags.split === 'train' ? opened.train : opened.val;
+          const dataName = spec.path ?? 'synthetic';
+          const trainedOn = !flags.data || (runData?.path !== undefined && spec.path !== undefined && resolve(runData.path) === resolve(spec.path));
+          const split = flags.split ?? defaultEvaluationSplit(spec, opened, trainedOn);
+          if (split === 'all' && trainedOn && runData) warnLine(`--split all: ${dataName} is the data this run trained on, so these numbers are not held-out`);
+          const dataset = (() => {
+            try {
+              return evaluationDataset(opened, split, dataName);
+            } catch (error) {
+              throw new UsageError(`--split ${split}: ${(error as Error).message}`);
+            }
+          })();
+          checkClassCount(model, modelPath, opened.classNames.length, dataName);
           const started = performance.now();
           const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames });
           const seconds = (performance.now() - started) / 1000;
           const { misclassified: _m, ...rest } = result;
-          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, normalization: spec.normalization ?? 'unit', ...rest, seconds };
+          const json: EvaluateJson = { model: loaded.source, data: dataName, split, normalization: spec.normalization ?? 'unit', ...rest, seconds };
           if (flags.json) {
             printJson(json);
             return;
           }
-          printLine(`${loaded.source} on ${json.data} (${flags.split}, ${result.count} images, ${seconds.toFixed(1)} s)`);
+          printLine(`${loaded.source} on ${json.data} (${split}, ${result.count} images, ${seconds.toFixed(1)} s)`);
           const headline = [['loss', result.loss.toFixed(4)], ['accuracy', pct(result.accuracy)]];
           if (result.top5 !== undefined) headline.push(['top-5 accuracy', pct(result.top5)]);
           headline.push(['macro F1', result.macro.f1.toFixed(4)]);
@@ -113,4 +151,12 @@ export function registerEvaluate(program: Command, context: CliContext): void {
         model.dispose();
       }
     });
+}
+
+/** One line naming both counts, before any image is decoded, instead of an error from inside a batch. */
+function checkClassCount(model: { outputs: { shape: (number | null)[] }[] }, modelPath: string, dataClasses: number, dataName: string): void {
+  const modelClasses = model.outputs[0].shape.at(-1);
+  if (modelClasses !== dataClasses) {
+    throw new CliError(`${modelPath} predicts ${modelClasses} classes but ${dataName} has ${dataClasses}: evaluate on data with the model's classes`);
+  }
 }

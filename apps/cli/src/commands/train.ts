@@ -7,7 +7,7 @@ import { openDataSource, readRunInfo, resumeRun, trainRun, type RunResult } from
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
-import { integerAtLeast, positiveInteger } from '../options';
+import { h5Keys, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
@@ -100,6 +100,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       ),
     )
     .addOption(new Option('--val-fraction <f>', 'validation fraction when the data has no val split (default 0.2)').argParser(fraction))
+    .addOption(new Option('--h5-keys <x,y[,classes]>', 'HDF5 datasets of the images, labels and class names (default train_set_x,train_set_y,list_classes)').argParser(h5Keys))
     .addOption(new Option('--synthetic-train <n>', 'synthetic training images (default 768)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-val <n>', 'synthetic validation images (default 96)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-difficulty <level>', 'clutter of the synthetic images (default easy)').choices(SYNTHETIC_DIFFICULTIES))

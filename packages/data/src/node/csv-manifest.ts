@@ -80,7 +80,7 @@ export async function csvManifest(csvPath: string, options: CsvManifestOptions =
   const pipeline = { ...options, imageSize: [decoder.height, decoder.width] as [number, number] };
   const dispose = () => decoder.pool.terminate();
   if (splitIndex < 0) {
-    return { ...splitSource(decoder.source(entries), classNames, pipeline, DEFAULT_FILE_IMAGE_SIZE), classNames, dispose };
+    return { ...splitSource(decoder.source(entries), classNames, pipeline, DEFAULT_FILE_IMAGE_SIZE), classNames, explicitSplits: false, dispose };
   }
   const bySplit = (split: string) => entries.filter((e) => e.split === split);
   const make = (list: ImageFileEntry[], training: boolean) =>
@@ -95,7 +95,7 @@ export async function csvManifest(csvPath: string, options: CsvManifestOptions =
     train = new PipelineDataset(subsetSource(source, indices.train), classNames, { ...opts, training: true });
     val = new PipelineDataset(subsetSource(source, indices.val), classNames, { ...opts, training: false });
   }
-  const splits: FileDatasetSplits = { train, val, classNames, dispose };
+  const splits: FileDatasetSplits = { train, val, classNames, explicitSplits: true, dispose };
   const testRows = bySplit('test');
   if (testRows.length > 0) splits.test = make(testRows, false);
   return splits;

@@ -158,7 +158,7 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
   try {
     const count = (handle.dataset(xKey).shape ?? [0])[0];
     const rawLabels = readLabels(handle, yKey, count);
-    const testHandle = options.testPath ? new Hdf5Handle(h5wasm, path.resolve(options.testPath)) : handle.has(testXKey) ? handle : null;
+    const testHandle = options.testPath ? new Hdf5Handle(h5wasm, path.resolve(options.testPath)) : testXKey !== xKey && handle.has(testXKey) ? handle : null;
     if (testHandle && testHandle !== handle) handles.push(testHandle);
     const testRaw = testHandle ? readLabels(testHandle, testYKey, (testHandle.dataset(testXKey).shape ?? [0])[0]) : [];
 
@@ -191,7 +191,7 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
       splits.test = new PipelineDataset(test.source, classNames, { ...options, training: false, defaultImageSize: train.height });
     }
     const dispose = async () => handles.forEach((h) => h.close());
-    return { ...splits, classNames, dispose };
+    return { ...splits, classNames, explicitSplits: testHandle !== null, dispose };
   } catch (error) {
     handles.forEach((h) => h.close());
     throw error;

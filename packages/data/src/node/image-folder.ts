@@ -20,6 +20,11 @@ export interface ImageFolderOptions extends PipelineOptions, SplitOptions, NodeD
 /** Splits of a file-based source, its class list, and `dispose()` to stop its decode workers. */
 export interface FileDatasetSplits extends DatasetSplits<PipelineDataset> {
   classNames: string[];
+  /**
+   * Whether the source itself says which example belongs to which split (split folders, a split
+   * column, test keys), rather than a seeded cut of one pool of examples.
+   */
+  explicitSplits: boolean;
   dispose(): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export async function imageFolder(root: string, options: ImageFolderOptions = {}
   if (!splitDirs.train) {
     const scan = await scanClassFolders(root, top, extensions, options, warn);
     const splits = splitSource(decoder.source(scan.entries), scan.classNames, pipeline, DEFAULT_FILE_IMAGE_SIZE);
-    return { ...splits, classNames: scan.classNames, dispose: () => decoder.pool.terminate() };
+    return { ...splits, classNames: scan.classNames, explicitSplits: false, dispose: () => decoder.pool.terminate() };
   }
 
   const trainRoot = path.join(root, splitDirs.train);
@@ -69,7 +74,7 @@ export async function imageFolder(root: string, options: ImageFolderOptions = {}
     train = new PipelineDataset(subsetSource(trainSource, indices.train), classNames, { ...opts, training: true });
     val = new PipelineDataset(subsetSource(trainSource, indices.val), classNames, { ...opts, training: false });
   }
-  const splits: FileDatasetSplits = { train, val, classNames, dispose: () => decoder.pool.terminate() };
+  const splits: FileDatasetSplits = { train, val, classNames, explicitSplits: true, dispose: () => decoder.pool.terminate() };
   if (scanned.test) splits.test = make(scanned.test, false);
   return splits;
 }

@@ -10,7 +10,11 @@ export type { DataSourceKind, DataSourceSpec } from '../recipe';
 export interface OpenedData {
   train: TrainingDataset;
   val: TrainingDataset;
+  /** The source's own test split (split folder, CSV split column, HDF5 test keys), if it has one. */
+  test?: TrainingDataset;
   classNames: string[];
+  /** Whether the source says which example is in which split, rather than a seeded cut of one pool. */
+  explicitSplits: boolean;
   dispose(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
       train,
       val,
       classNames: [...train.classNames],
+      explicitSplits: true,
       dispose: async () => {
         await train.dispose();
         await val.dispose();
@@ -54,11 +59,19 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
     ...(data.workers !== undefined ? { workers: data.workers } : {}),
     ...(data.classNames ? { classNames: data.classNames } : {}),
   };
+  const keys = data.hdf5Keys ? { xKey: data.hdf5Keys.x, yKey: data.hdf5Keys.y, ...(data.hdf5Keys.classes ? { classesKey: data.hdf5Keys.classes } : {}) } : {};
   const splits =
     data.kind === 'folder'
       ? await imageFolder(path, fileOptions)
       : data.kind === 'csv'
         ? await csvManifest(path, fileOptions)
-        : await hdf5Dataset(path, fileOptions);
-  return { train: splits.train, val: splits.val, classNames: splits.classNames, dispose: () => splits.dispose() };
+        : await hdf5Dataset(path, { ...fileOptions, ...keys });
+  return {
+    train: splits.train,
+    val: splits.val,
+    ...(splits.test ? { test: splits.test } : {}),
+    classNames: splits.classNames,
+    explicitSplits: splits.explicitSplits,
+    dispose: () => splits.dispose(),
+  };
 }

@@ -11,6 +11,19 @@ const FILE_KINDS: readonly DataSourceKind[] = ['folder', 'csv', 'hdf5'];
 
 const enumOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
 
+/** `data.hdf5Keys`: which datasets of an HDF5 file hold the images, labels and class names. */
+const hdf5Keys = strictObject(
+  {
+    /** Images [N, H, W, C]. */
+    x: z.string().min(1),
+    /** Labels [N]: class indices or names. */
+    y: z.string().min(1),
+    /** Class names; optional. */
+    classes: z.string().min(1).optional(),
+  },
+  'data.hdf5Keys',
+);
+
 /** `data.synthetic`: the embedded shapes set (`syntheticShapesSplits` of @resnet-ts/data). */
 const syntheticSettings = strictObject(
   {
@@ -49,6 +62,11 @@ const fields = strictObject(
     valFraction: openFraction().default(0.2),
     /** Fix the class list (and label indices) of file sources, e.g. to a trained model's classes. */
     classNames: z.array(z.string().min(1)).optional(),
+    /**
+     * HDF5 only: the keys of the examples to use. Default: `train_set_x`, `train_set_y` and
+     * `list_classes` (the deeplearning.ai layout), with `test_set_*` as the test split.
+     */
+    hdf5Keys: hdf5Keys.optional(),
     /** Synthetic shapes only; filled with its defaults for kind `synthetic`. */
     synthetic: syntheticSettings.optional(),
   },
@@ -65,6 +83,7 @@ export const dataSection = fields
     const fromFile = FILE_KINDS.includes(data.kind);
     if (fromFile && data.path === undefined) issue('path', `required for kind ${data.kind} (the image folder, .csv or .h5 file)`);
     if (!fromFile && data.path !== undefined) issue('path', `kind ${data.kind} reads no path (kinds with a path: ${FILE_KINDS.join(', ')})`);
+    if (data.kind !== 'hdf5' && data.hdf5Keys !== undefined) issue('hdf5Keys', `only for kind hdf5, not ${data.kind}`);
     if (data.kind !== 'synthetic' && data.synthetic !== undefined) issue('synthetic', `only for kind synthetic, not ${data.kind}`);
   })
   .transform((data) => (data.kind === 'synthetic' ? { ...data, synthetic: syntheticSettings.parse(data.synthetic ?? {}) } : data));
