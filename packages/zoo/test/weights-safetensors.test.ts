@@ -12,7 +12,7 @@ import { randomizeWeights } from './models-helpers';
 const OPTIONS: ResNetOptions = { inputShape: [32, 32, 3], classes: 5, classifierActivation: null };
 
 async function encode(model: tf.LayersModel): Promise<Uint8Array> {
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   await saveSafetensors(model, (b) => {
     bytes = b;
   });
