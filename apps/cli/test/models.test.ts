@@ -18,7 +18,16 @@ describe('resnet models', () => {
       'resnet50v2',
       'resnet101v2',
       'resnet152v2',
+      'resnet18.tv_in1k',
+      'resnet34.tv_in1k',
+      'resnet50.tv_in1k',
+      'resnet101.tv_in1k',
+      'resnet152.tv_in1k',
+      'resnet50.tv2_in1k',
+      'resnet101.tv2_in1k',
+      'resnet152.tv2_in1k',
     ]);
+    expect(value.find((model) => model.name === 'resnet50.tv_in1k')).toMatchObject({ params: 25_610_152, preprocessing: 'torch' });
     const resnet50 = value.find((model) => model.name === 'resnet50');
     expect(resnet50).toMatchObject({ params: 25_636_712, inputSize: [224, 224, 3], classes: 1000 });
     expect(value.find((model) => model.name === 'resnet152v2')?.params).toBe(60_380_648);
@@ -28,7 +37,7 @@ describe('resnet models', () => {
     const result = runCli([...cpu, 'models', '*50*']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(4); // header, rule, resnet50, resnet50v2
+    expect(lines).toHaveLength(6); // header, rule, resnet50, resnet50v2, resnet50.tv_in1k, resnet50.tv2_in1k
     expect(lines[2]).toMatch(/^resnet50\s+25,636,712\s+224x224x3\s+1000/);
   });
 

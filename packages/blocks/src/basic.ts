@@ -1,9 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { StackOptions } from './bottleneck';
+import type { BatchNormOptions } from './constants';
 import type { SeedOptions } from './initializers';
 import { add, batchNorm, channelsOf, conv, relu, zeroPad } from './layers';
 
-export interface BasicBlockOptions extends SeedOptions {
+export interface BasicBlockOptions extends SeedOptions, BatchNormOptions {
   /** Layer-name prefix, e.g. `conv3_block1`. */
   name: string;
   /** Stride of the first 3x3 convolution and of the projection. Default 1. */
@@ -22,12 +23,12 @@ export interface BasicBlockOptions extends SeedOptions {
  * with stride 2 would pad only bottom/right and shift every feature by one pixel.
  */
 export function basicBlock(x: tf.SymbolicTensor, filters: number, options: BasicBlockOptions): tf.SymbolicTensor {
-  const { name, stride = 1, seed } = options;
+  const { name, stride = 1, seed, bnEpsilon } = options;
   const convShortcut = options.convShortcut ?? (stride !== 1 || channelsOf(x) !== filters);
   let shortcut = x;
   if (convShortcut) {
     shortcut = conv(x, { filters, kernelSize: 1, strides: stride, useBias: false, name: `${name}_0_conv`, seed });
-    shortcut = batchNorm(shortcut, `${name}_0_bn`);
+    shortcut = batchNorm(shortcut, `${name}_0_bn`, bnEpsilon);
   }
   let y = x;
   if (stride > 1) {
@@ -36,18 +37,18 @@ export function basicBlock(x: tf.SymbolicTensor, filters: number, options: Basic
   } else {
     y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_1_conv`, seed });
   }
-  y = relu(batchNorm(y, `${name}_1_bn`), `${name}_1_relu`);
+  y = relu(batchNorm(y, `${name}_1_bn`, bnEpsilon), `${name}_1_relu`);
   y = conv(y, { filters, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_2_conv`, seed });
-  y = batchNorm(y, `${name}_2_bn`);
+  y = batchNorm(y, `${name}_2_bn`, bnEpsilon);
   return relu(add(shortcut, y, `${name}_add`), `${name}_out`);
 }
 
 /** A basic-block stage (torchvision `_make_layer`): the first block carries `stride1` (default 2). */
 export function basicStack(x: tf.SymbolicTensor, filters: number, blocks: number, options: StackOptions): tf.SymbolicTensor {
-  const { name, stride1 = 2, seed } = options;
-  let y = basicBlock(x, filters, { stride: stride1, name: `${name}_block1`, seed });
+  const { name, stride1 = 2, seed, bnEpsilon } = options;
+  let y = basicBlock(x, filters, { stride: stride1, name: `${name}_block1`, seed, bnEpsilon });
   for (let i = 2; i <= blocks; i++) {
-    y = basicBlock(y, filters, { name: `${name}_block${i}`, seed });
+    y = basicBlock(y, filters, { name: `${name}_block${i}`, seed, bnEpsilon });
   }
   return y;
 }

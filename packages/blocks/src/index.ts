@@ -1,4 +1,4 @@
-export { BN_EPSILON, CHANNEL_AXIS, STEM_FILTERS } from './constants';
+export { BN_EPSILON, TORCH_BN_EPSILON, CHANNEL_AXIS, STEM_FILTERS, type BatchNormOptions } from './constants';
 export { stem, type StemOptions } from './stem';
 export { glorotUniformKernel, initializerSeed, type KernelInitializer, type SeedOptions } from './initializers';
 export {
@@ -6,6 +6,9 @@ export {
   bottleneckStack,
   BOTTLENECK_EXPANSION,
   type BottleneckBlockOptions,
+  type BottleneckStackOptions,
+  type BottleneckStrideAt,
+  type BottleneckStyleOptions,
   type StackOptions,
 } from './bottleneck';
 export {

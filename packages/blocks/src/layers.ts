@@ -35,8 +35,8 @@ export function conv(x: tf.SymbolicTensor, spec: ConvSpec): tf.SymbolicTensor {
   );
 }
 
-export function batchNorm(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
-  return applyLayer(tf.layers.batchNormalization({ axis: CHANNEL_AXIS, epsilon: BN_EPSILON, name }), x);
+export function batchNorm(x: tf.SymbolicTensor, name: string, epsilon = BN_EPSILON): tf.SymbolicTensor {
+  return applyLayer(tf.layers.batchNormalization({ axis: CHANNEL_AXIS, epsilon, name }), x);
 }
 
 export function relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bottleneckBlock, bottleneckStack } from '../src/index';
+import { bottleneckBlock, bottleneckStack, TORCH_BN_EPSILON } from '../src/index';
 import { layerNames, withModel } from './helpers';
 
 describe('v1 bottleneck block', () => {
@@ -54,6 +54,52 @@ describe('v1 bottleneck block', () => {
       expect(blocks).toEqual(new Set(['conv2_block1', 'conv2_block2', 'conv2_block3']));
       expect(layerNames(model)).toHaveLength(12 + 10 + 10);
       expect(model.outputs[0].shape).toEqual([null, 8, 8, 256]);
+    });
+  });
+  it('strides the 3x3 convolution instead with strideAt 3x3 (torchvision v1.5), without biases', () => {
+    const build = (x: tf.SymbolicTensor) =>
+      bottleneckBlock(x, 128, { stride: 2, name: 'conv3_block1', strideAt: '3x3', useBias: false, bnEpsilon: TORCH_BN_EPSILON });
+    withModel([8, 8, 256], build, (model) => {
+      expect(model.getLayer('conv3_block1_1_conv').getConfig().strides).toEqual([1, 1]);
+      expect(model.getLayer('conv3_block1_2_conv').getConfig()).toMatchObject({ strides: [2, 2], padding: 'valid' });
+      expect(model.getLayer('conv3_block1_2_pad').getConfig().padding).toEqual([
+        [1, 1],
+        [1, 1],
+      ]);
+      expect(model.getLayer('conv3_block1_0_conv').getConfig().strides).toEqual([2, 2]);
+      for (const layer of model.layers.filter((l) => l.getClassName() === 'Conv2D')) {
+        expect(layer.getConfig().useBias, layer.name).toBe(false);
+      }
+      for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
+        expect(layer.getConfig().epsilon, layer.name).toBe(TORCH_BN_EPSILON);
+      }
+      expect(model.outputs[0].shape).toEqual([null, 4, 4, 512]);
+    });
+  });
+
+  it('samples the strided 3x3 window of a v1.5 block centred as torchvision (padding 1 on every side)', () => {
+    withModel([4, 4, 1], (x) => bottleneckBlock(x, 1, { stride: 2, name: 'conv3_block1', strideAt: '3x3', useBias: false }), (model) => {
+      const conv = model.getLayer('conv3_block1_2_conv');
+      // The top-left tap: torchvision's padding reads the zero border at output (0, 0) and input
+      // (1, 1) at output (1, 1); 'same' padding would read inputs (0, 0) and (2, 2). The 1x1
+      // convolution before it passes the image through (kernel 1, fresh BN, ReLU of positives).
+      const [one, kernel] = [tf.ones([1, 1, 1, 1]), tf.tensor4d([1, 0, 0, 0, 0, 0, 0, 0, 0], [3, 3, 1, 1])];
+      model.getLayer('conv3_block1_1_conv').setWeights([one]);
+      conv.setWeights([kernel]);
+      tf.dispose([one, kernel]);
+      const probe = tf.model({ inputs: model.inputs, outputs: conv.output as tf.SymbolicTensor });
+      const result = tf.tidy(() => (probe.predict(tf.range(1, 17).reshape([1, 4, 4, 1])) as tf.Tensor).arraySync() as number[][][][]);
+      const pixels = result[0].flatMap((row) => row.map((pixel) => pixel[0]));
+      [0, 0, 0, 6].forEach((want, i) => expect(pixels[i]).toBeCloseTo(want, 3));
+    });
+  });
+
+  it('passes the v1.5 style on to every block of a stack', () => {
+    const build = (x: tf.SymbolicTensor) => bottleneckStack(x, 64, 2, { stride1: 2, name: 'conv3', strideAt: '3x3', useBias: false, bnEpsilon: TORCH_BN_EPSILON });
+    withModel([8, 8, 64], build, (model) => {
+      expect(model.getLayer('conv3_block1_2_conv').getConfig().strides).toEqual([2, 2]);
+      expect(model.getLayer('conv3_block2_1_conv').getConfig().useBias).toBe(false);
+      expect(model.getLayer('conv3_block2_3_bn').getConfig().epsilon).toBe(TORCH_BN_EPSILON);
     });
   });
 });

@@ -41,6 +41,11 @@ describe('parameter counts match Keras and torchvision', () => {
   it.each([
     ['resnet18', 11_689_512],
     ['resnet34', 21_797_672],
+    ['resnet18.tv_in1k', 11_689_512],
+    ['resnet34.tv_in1k', 21_797_672],
+    ['resnet50.tv_in1k', 25_557_032],
+    ['resnet101.tv_in1k', 44_549_160],
+    ['resnet152.tv_in1k', 60_192_808],
   ])('%s at 224x224x3/1000 has %i trainable parameters (torchvision)', async (name, trainable) => {
     await withModel(name, {}, (model) => {
       expect(sizeOf(model.trainableWeights)).toBe(trainable);

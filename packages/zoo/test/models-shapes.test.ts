@@ -12,6 +12,14 @@ const FEATURES: Record<string, number> = {
   resnet50v2: 2048,
   resnet101v2: 2048,
   resnet152v2: 2048,
+  'resnet18.tv_in1k': 512,
+  'resnet34.tv_in1k': 512,
+  'resnet50.tv_in1k': 2048,
+  'resnet101.tv_in1k': 2048,
+  'resnet152.tv_in1k': 2048,
+  'resnet50.tv2_in1k': 2048,
+  'resnet101.tv2_in1k': 2048,
+  'resnet152.tv2_in1k': 2048,
 };
 
 describe('output shapes at small inputs', () => {

@@ -13,9 +13,18 @@ describe('model registry', () => {
       'resnet50v2',
       'resnet101v2',
       'resnet152v2',
+      'resnet18.tv_in1k',
+      'resnet34.tv_in1k',
+      'resnet50.tv_in1k',
+      'resnet101.tv_in1k',
+      'resnet152.tv_in1k',
+      'resnet50.tv2_in1k',
+      'resnet101.tv2_in1k',
+      'resnet152.tv2_in1k',
     ]);
     expect(listModels('*v2')).toEqual(['resnet50v2', 'resnet101v2', 'resnet152v2']);
-    expect(listModels('resnet1*')).toEqual(['resnet18', 'resnet101', 'resnet152', 'resnet101v2', 'resnet152v2']);
+    expect(listModels('resnet1*v2')).toEqual(['resnet101v2', 'resnet152v2']);
+    expect(listModels('*.tv_in1k')).toHaveLength(5);
     expect(listModels('vgg*')).toEqual([]);
   });
 
@@ -43,6 +52,38 @@ describe('model registry', () => {
       useBias: false,
       preprocessing: { mode: 'torch', channelOrder: 'rgb' },
     });
+  });
+
+  it("registers torchvision's ResNets under timm's names, each with torchvision's preprocessing", () => {
+    for (const name of listModels('*.tv*_in1k')) {
+      expect(getModelConfig(name), name).toMatchObject({
+        useBias: false,
+        bnEpsilon: 1e-5,
+        interpolation: 'bilinear',
+        preprocessing: { mode: 'torch', channelOrder: 'rgb', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
+      });
+    }
+    expect(getModelConfig('resnet50.tv_in1k')).toMatchObject({ blockType: 'bottleneck-v1.5', blocksPerStage: [3, 4, 6, 3], cropPct: 0.875 });
+    expect(getModelConfig('resnet152.tv2_in1k')).toMatchObject({ blockType: 'bottleneck-v1.5', blocksPerStage: [3, 8, 36, 3], cropPct: 0.965 });
+    expect(getModelConfig('resnet34.tv_in1k')).toMatchObject({ blockType: 'basic', blocksPerStage: [3, 4, 6, 3] });
+  });
+
+  it('builds resnet50.tv_in1k as torchvision: stride on the 3x3, no conv biases, BN epsilon 1e-5', () => {
+    const before = tf.memory().numTensors;
+    const model = createModel('resnet50.tv_in1k', { inputShape: [64, 64, 3], classes: 3 });
+    try {
+      expect(model.name).toBe('resnet50.tv_in1k');
+      expect(model.getLayer('conv3_block1_1_conv').getConfig().strides).toEqual([1, 1]);
+      expect(model.getLayer('conv3_block1_2_conv').getConfig().strides).toEqual([2, 2]);
+      const convs = model.layers.filter((l) => l.getClassName() === 'Conv2D');
+      expect(convs.filter((l) => l.getConfig().useBias)).toEqual([]);
+      const norms = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+      expect(new Set(norms.map((l) => l.getConfig().epsilon))).toEqual(new Set([1e-5]));
+      expect(model.getLayer('conv5_block3_out').outputShape).toEqual([null, 2, 2, 2048]);
+    } finally {
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('returns copies that callers cannot use to change the registry', () => {

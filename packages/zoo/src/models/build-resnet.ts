@@ -16,6 +16,8 @@ export interface ResNetArchitecture {
   useBias: boolean;
   /** Default model name (`resnet50`), used when `options.name` is not given. */
   modelName: string;
+  /** Epsilon of the stem's BatchNormalization (give the same to `stackFnFor`). Default Keras's 1.001e-5. */
+  bnEpsilon?: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export function buildResNet(architecture: ResNetArchitecture, options: ResNetOpt
   const resolved = resolveResNetOptions(options, architecture.modelName);
   const input = tf.input({ shape: resolved.inputShape, name: 'input_1' });
   const { seed } = resolved;
-  let x = stem(input, { preact: architecture.preact, useBias: architecture.useBias, seed });
+  let x = stem(input, { preact: architecture.preact, useBias: architecture.useBias, bnEpsilon: architecture.bnEpsilon, seed });
   x = architecture.stackFn(x, { seed });
   if (architecture.preact) x = postActivation(x);
   const output = classifierHead(x, resolved);

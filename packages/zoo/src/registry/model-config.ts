@@ -32,6 +32,8 @@ export interface ModelConfig {
   preact: boolean;
   /** Bias on the stem convolution. */
   useBias: boolean;
+  /** Epsilon of every BatchNormalization. Default Keras's 1.001e-5; torchvision/timm use 1e-5. */
+  bnEpsilon?: number;
   /** Default input shape `[height, width, channels]`. */
   inputSize: readonly [number, number, number];
   /** Classes of the reference (ImageNet) classifier. */

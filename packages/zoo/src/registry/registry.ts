@@ -17,7 +17,7 @@ export function registerModel(config: ModelConfig, options: RegisterModelOptions
   if (registry.has(config.name) && !options.overwrite) {
     throw new Error(`Model ${JSON.stringify(config.name)} is already registered; pass { overwrite: true } to replace it`);
   }
-  stackFnFor(config.blockType, config.blocksPerStage); // validates the architecture now, not at first build
+  stackFnFor(config.blockType, config.blocksPerStage, { bnEpsilon: config.bnEpsilon }); // validates the architecture now, not at first build
   registry.set(config.name, structuredClone(config));
 }
 
@@ -55,10 +55,11 @@ export function createModel(name: string, options: ResNetOptions = {}): tf.Layer
   const config = lookup(name);
   return buildResNet(
     {
-      stackFn: stackFnFor(config.blockType, config.blocksPerStage),
+      stackFn: stackFnFor(config.blockType, config.blocksPerStage, { bnEpsilon: config.bnEpsilon }),
       preact: config.preact,
       useBias: config.useBias,
       modelName: config.name,
+      bnEpsilon: config.bnEpsilon,
     },
     { inputShape: [...config.inputSize], ...options },
   );

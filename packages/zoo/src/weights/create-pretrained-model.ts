@@ -7,8 +7,9 @@ import { imagenetWeightsError } from './weights-errors';
 
 export interface PretrainedModelOptions extends Omit<ResNetOptions, 'weights'>, LoadModelWeightsOptions {
   /**
-   * Where the weights come from: a Keras .h5 (path, URL or bytes) or a tfjs model (folder,
-   * model.json path or URL). 'imagenet' cannot be downloaded by this library: pass a local file.
+   * Where the weights come from: a Keras .h5 or a torchvision/timm `.safetensors` (path, URL or
+   * bytes), or a tfjs model (folder, model.json path or URL). 'imagenet' cannot be downloaded by
+   * this library: pass a local file.
    */
   weights: BinarySource;
 }

@@ -9,3 +9,6 @@ export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';
 export { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
 export { createPretrainedModel, type PretrainedModelOptions } from './create-pretrained-model';
+export { readSafetensors, type SafetensorsFile, type SafetensorsTensor, type ReadSafetensorsOptions } from './safetensors/read-safetensors';
+export type { SafetensorsDtype } from './safetensors/dtypes';
+export { saveSafetensors, type SaveSafetensorsOptions, type SaveSafetensorsResult } from './save-safetensors';

@@ -15,8 +15,11 @@ export interface KerasLayerWeights {
 
 /** What a Keras HDF5 weights file holds, independent of h5wasm. */
 export interface KerasWeightFile {
-  /** `save_weights`: layers at the root; `model`: a full `model.save` file with `model_weights`; `tfjs`: a tfjs model folder. */
-  layout: 'save_weights' | 'model' | 'tfjs';
+  /**
+   * `save_weights`: layers at the root; `model`: a full `model.save` file with `model_weights`;
+   * `tfjs`: a tfjs model folder; `safetensors`: a PyTorch state dict (torchvision / timm names).
+   */
+  layout: 'save_weights' | 'model' | 'tfjs' | 'safetensors';
   /** `keras_version` root attribute; undefined in Keras 1 files. */
   kerasVersion?: string;
   backend?: string;

@@ -53,10 +53,22 @@ export function applyKerasWeights(
   label: string,
   options: LoadKerasWeightsOptions = {},
 ): LoadKerasWeightsResult {
+  return applyWeightFile(model, file, label, options);
+}
+
+/** `applyKerasWeights` for files whose layer names are another scheme (`fileLayerToModelName`: torch modules). */
+export function applyWeightFile(
+  model: tf.LayersModel,
+  file: KerasWeightFile,
+  label: string,
+  options: LoadKerasWeightsOptions = {},
+  fileLayerToModelName?: (fileLayer: string) => string | undefined,
+): LoadKerasWeightsResult {
   const plan = planWeightAssignment(expectedLayers(model), file.layers, {
     matching: options.matching ?? 'auto',
     skipMismatch: options.skipMismatch ?? false,
     label,
+    fileLayerToModelName,
   });
   for (const assignment of plan.assignments) {
     const layer = model.getLayer(assignment.layer);

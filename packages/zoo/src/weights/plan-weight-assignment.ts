@@ -38,6 +38,8 @@ export interface PlanOptions {
   skipMismatch: boolean;
   /** The file in messages. */
   label: string;
+  /** The model layer a file layer stands for when its name is another scheme (torch `layer1.0.conv1`); undefined: none. */
+  fileLayerToModelName?: (fileLayer: string) => string | undefined;
 }
 
 const SKIP_HINT = '(skipMismatch / --skip-mismatch to ignore)';
@@ -67,9 +69,9 @@ function alignWeights(expected: ExpectedLayer, file: KerasLayerWeights): KerasWe
 /** A layer's keras-applications name when it has an original/notebook ResNet name, else itself. */
 const kerasName = (name: string) => notebookToKerasName(name) ?? name;
 
-function pairByName(model: ExpectedLayer[], file: KerasLayerWeights[]) {
+function pairByName(model: ExpectedLayer[], file: KerasLayerWeights[], rename: PlanOptions['fileLayerToModelName']) {
   const exact = new Map(file.map((l) => [l.name, l]));
-  const mapped = new Map(file.map((l) => [kerasName(l.name), l]));
+  const mapped = new Map(file.map((l) => [kerasName(rename?.(l.name) ?? l.name), l]));
   return model.map((layer) => ({ layer, file: exact.get(layer.name) ?? mapped.get(kerasName(layer.name)) }));
 }
 
@@ -90,7 +92,7 @@ function pairByTopology(model: ExpectedLayer[], file: KerasLayerWeights[], label
 export function planWeightAssignment(model: ExpectedLayer[], fileLayers: KerasLayerWeights[], options: PlanOptions): WeightAssignmentPlan {
   const modelLayers = model.filter((l) => l.weights.length > 0);
   const withWeights = fileLayers.filter((l) => l.weights.length > 0);
-  const named = pairByName(modelLayers, withWeights);
+  const named = pairByName(modelLayers, withWeights, options.fileLayerToModelName);
   const anyNameMatches = named.some((p) => p.file !== undefined);
   const strategy =
     options.matching === 'name' || (options.matching === 'auto' && anyNameMatches) ? 'name' : 'topology';
