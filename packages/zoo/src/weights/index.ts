@@ -9,3 +9,10 @@ export { modelFromKerasJson, loadKerasModel } from './keras-model-json';
 export type { KerasModelLoadResult } from './keras-model-json';
 export { loadModelWeights, type LoadModelWeightsOptions } from './load-model-weights';
 export { createPretrainedModel, type PretrainedModelOptions } from './create-pretrained-model';
+export {
+  imagenetWeightsSource,
+  IMAGENET_WEIGHT_VARIANTS,
+  KERAS_WEIGHTS_BASE_URL,
+  type ImagenetWeightsSource,
+  type ImagenetWeightsSourceOptions,
+} from './imagenet-weight-files';
