@@ -58,16 +58,18 @@ describe('createPretrainedModel and loadModelWeights', () => {
     model.dispose();
   });
 
-  it("explains that 'imagenet' weights must be passed as a local file", async () => {
-    await expect(createPretrainedModel('resnet50', { weights: 'imagenet' })).rejects.toThrow(/downloads nothing .* pass a local file/);
+  it("explains that 'imagenet' weights are passed as a file, which imagenetWeightsFile downloads", async () => {
+    await expect(createPretrainedModel('resnet50', { weights: 'imagenet' })).rejects.toThrow(
+      /pass the Keras ImageNet \.h5 as a file.*imagenetWeightsFile\("resnet50", \{ includeTop \}\) of '@resnet-ts\/zoo\/node'/,
+    );
   });
 });
 
 describe("createModel's weights option", () => {
-  it('points to createPretrainedModel for a file, and asks for a local file for imagenet', () => {
+  it('points to createPretrainedModel for a file, and to imagenetWeightsFile for imagenet', () => {
     expect(() => createModel('resnet18', { weights: 'model.h5' })).toThrow(
       'resnet18: weights "model.h5" are not yet supported by createModel, which builds synchronously; load them with await createPretrainedModel("resnet18"',
     );
-    expect(() => createModel('resnet50', { weights: 'imagenet' })).toThrow(/downloads nothing from Keras's servers.*pass a local file/);
+    expect(() => createModel('resnet50', { weights: 'imagenet' })).toThrow(/weights: await imagenetWeightsFile\("resnet50"\)/);
   });
 });

@@ -6,6 +6,7 @@ import { classifyFiles, listImageFiles, openPredictor, type FilePrediction } fro
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
+import { resolveLabels } from './predict-labels';
 import { formatTable, printJson, printLine, warnLine } from '../output';
 
 interface PredictFlags {
@@ -13,6 +14,7 @@ interface PredictFlags {
   batchSize: number;
   normalization?: NormalizationPreset;
   classNames?: string;
+  labels?: string;
   workers?: number;
   engine: EngineChoice;
   json?: boolean;
@@ -44,6 +46,7 @@ export function registerPredict(program: Command, context: CliContext): void {
     .addOption(new Option('--batch-size <n>', 'images per forward pass').argParser(positiveInteger).default(16))
     .addOption(new Option('--normalization <preset>', "pixel normalization (default: the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .option('--class-names <names>', 'comma-separated class names, when the model does not carry them')
+    .option('--labels <source>', "class names from 'imagenet' (the 1000 ImageNet classes, offline) or a Keras class_index.json")
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
     .addOption(
       new Option('--engine <name>', 'inference engine; auto uses onnxruntime-node when it is installed, else tfjs').choices(ENGINE_CHOICES).default('auto'),
@@ -53,14 +56,20 @@ export function registerPredict(program: Command, context: CliContext): void {
       const files = await listImageFiles(inputs).catch((error: Error) => {
         throw new UsageError(error.message);
       });
+      const labels = await resolveLabels(flags);
       const predictor = await openPredictor(modelPath, {
         engine: flags.engine,
         threads: context.globals().threads,
         ...(flags.normalization ? { normalization: flags.normalization } : {}),
-        ...(flags.classNames ? { classNames: flags.classNames.split(',').map((s) => s.trim()) } : {}),
+        ...(labels ? { classNames: labels.classNames } : {}),
         beforeTfjsLoad: () => context.backend(),
         onWarning: warnLine,
-      }).catch(engineFlagError);
+      })
+        .catch((error: unknown) => {
+          // Names that do not fit the model's outputs: say which flag gave them.
+          throw labels && error instanceof Error && /: class names: \d+ given/.test(error.message) ? new CliError(`${labels.flag}: ${error.message}`) : error;
+        })
+        .catch(engineFlagError);
       if (predictor.cardNotice && !flags.normalization) warnLine(`${predictor.source}: ${predictor.cardNotice}`);
       const { predictions, modelMs, engine } = await classifyFiles(predictor, files, {
         batchSize: flags.batchSize,

@@ -3,12 +3,15 @@ import { readBinarySource } from '../weights/source/binary-source';
 /** Keras's `imagenet_class_index.json` shape: `{"0": ["n01440764", "tench"], ...}`. */
 export type ClassIndex = Record<string, [string, string]>;
 
-/** Where Keras publishes the ImageNet class index (fetched only when asked, see `/node`'s cache). */
+/**
+ * Where Keras publishes the ImageNet class index. Zoo ships the same classes
+ * (`imagenetClassIndex()`), so this is fetched only when a caller passes it.
+ */
 export const KERAS_CLASS_INDEX_URL = 'https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json';
 
 /** A class index checked for the Keras shape; entries in class order. */
 export interface ParsedClassIndex {
-  entries: Array<{ wnid: string; name: string }>;
+  entries: ReadonlyArray<{ readonly wnid: string; readonly name: string }>;
 }
 
 /** Checks an object in Keras's class-index shape; keys must be 0..N-1, values [wnid, name]. */

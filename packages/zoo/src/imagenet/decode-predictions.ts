@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { topKIndices, type ClassScore } from '../predictions/top-k';
 import { loadClassIndex, type ClassIndex, type LoadClassIndexOptions, type ParsedClassIndex } from './class-index';
+import { imagenetClassIndex } from './imagenet-classes';
 
 /**
  * One decoded prediction, like a Keras `(wnid, name, score)` tuple: a `ClassScore` whose
@@ -13,8 +14,11 @@ export interface DecodedPrediction extends ClassScore {
 export interface DecodePredictionsOptions extends LoadClassIndexOptions {
   /** How many classes per row, best first. Default 5. */
   top?: number;
-  /** The class index: an object in Keras's shape, already parsed, or a path / URL to its JSON. */
-  classIndex: ClassIndex | ParsedClassIndex | string | URL;
+  /**
+   * The class index: an object in Keras's shape, already parsed, or a path / URL to its JSON.
+   * Default: the ImageNet classes shipped with zoo (Keras's `imagenet_class_index.json`).
+   */
+  classIndex?: ClassIndex | ParsedClassIndex | string | URL;
 }
 
 async function rowsOf(preds: tf.Tensor | number[][]): Promise<number[][]> {
@@ -28,13 +32,16 @@ async function rowsOf(preds: tf.Tensor | number[][]): Promise<number[][]> {
  * their wnid, name (`className`) and score (`probability`), best first (ties: lower index first).
  * The class index must have as many classes as `preds` columns. The caller's tensor is not disposed.
  */
-export async function decodePredictions(preds: tf.Tensor | number[][], options: DecodePredictionsOptions): Promise<DecodedPrediction[][]> {
+export async function decodePredictions(preds: tf.Tensor | number[][], options: DecodePredictionsOptions = {}): Promise<DecodedPrediction[][]> {
   const top = options.top ?? 5;
   if (!Number.isInteger(top) || top < 1) throw new Error(`decodePredictions: top must be a positive integer, got ${top}`);
+  const source = options.classIndex;
   const index =
-    typeof options.classIndex === 'object' && 'entries' in options.classIndex && Array.isArray(options.classIndex.entries)
-      ? (options.classIndex as ParsedClassIndex)
-      : await loadClassIndex(options.classIndex as ClassIndex | string | URL, options);
+    source === undefined
+      ? imagenetClassIndex()
+      : typeof source === 'object' && 'entries' in source && Array.isArray(source.entries)
+        ? (source as ParsedClassIndex)
+        : await loadClassIndex(source as ClassIndex | string | URL, options);
   const rows = await rowsOf(preds);
   return rows.map((row, r) => {
     if (row.length !== index.entries.length) {

@@ -1,4 +1,5 @@
 export { preprocessInput } from './preprocess-input';
+export { imagenetClassIndex } from './imagenet-classes';
 export { decodePredictions, type DecodedPrediction, type DecodePredictionsOptions } from './decode-predictions';
 export {
   loadClassIndex,

@@ -3,7 +3,7 @@ import { asyncWeightsError, imagenetWeightsError } from '../weights/weights-erro
 /**
  * The one place that decides which `weights` values the builders accept. Building is synchronous
  * and loading is not, so weights load through `createPretrainedModel` (src/weights); 'imagenet'
- * cannot be downloaded here and gets an error saying to pass a local file.
+ * gets an error saying how to get Keras's file (`imagenetWeightsFile` of `/node`).
  */
 export function assertWeightsSupported(weights: string | null, modelName: string): void {
   if (weights === null) return;

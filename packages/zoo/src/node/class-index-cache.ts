@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KERAS_CLASS_INDEX_URL, loadClassIndex, parseClassIndex, type ClassIndex, type ParsedClassIndex } from '../imagenet/class-index';
+import { loadClassIndex, parseClassIndex, type ClassIndex, type ParsedClassIndex } from '../imagenet/class-index';
+import { imagenetClassIndex } from '../imagenet/imagenet-classes';
 import { readBinarySource } from '../weights/source/binary-source';
 import { writeLocalFileAtomic } from '../weights/source/local-files';
+import { defaultCacheDir } from './cache-dir';
 
 export interface CachedClassIndexOptions {
-  /** Where downloaded class indexes are kept. Default `~/.cache/resnet-ts`. */
+  /** Where downloaded class indexes are kept. Default: `defaultCacheDir()` (`$RESNET_TS_CACHE`, else `~/.cache/resnet-ts`). */
   cacheDir?: string;
   /** The fetch used for downloads (default: global fetch). */
   fetch?: typeof fetch;
 }
-
-export const DEFAULT_CACHE_DIR = join(homedir(), '.cache', 'resnet-ts');
 
 /** Cache file of a URL: its base name plus a short hash of the whole URL (two URLs never collide). */
 function cacheFileFor(url: URL, cacheDir: string): string {
@@ -23,17 +22,16 @@ function cacheFileFor(url: URL, cacheDir: string): string {
 }
 
 /**
- * Like Keras: a class index from a URL is downloaded once and read from the cache afterwards
- * (default: Keras's published `imagenet_class_index.json`). Local paths and objects are read directly.
+ * Like Keras: a class index from a URL is downloaded once and read from the cache afterwards.
+ * Local paths and objects are read directly. Without a source: the ImageNet classes shipped with
+ * zoo (`imagenetClassIndex()`, the same as Keras's published `imagenet_class_index.json`).
  */
-export async function loadClassIndexCached(
-  source: ClassIndex | string | URL = KERAS_CLASS_INDEX_URL,
-  options: CachedClassIndexOptions = {},
-): Promise<ParsedClassIndex> {
+export async function loadClassIndexCached(source?: ClassIndex | string | URL, options: CachedClassIndexOptions = {}): Promise<ParsedClassIndex> {
+  if (source === undefined) return imagenetClassIndex();
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== 'string' || !/^https?:\/\//i.test(text)) return loadClassIndex(source, options);
   const url = new URL(text);
-  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
   const cacheFile = cacheFileFor(url, cacheDir);
   const cached = await readFile(cacheFile, 'utf8').catch(() => undefined);
   if (cached !== undefined) return parseClassIndex(JSON.parse(cached), cacheFile);

@@ -1,2 +1,13 @@
 export { fileIO, registerFileIORouters, type FileIOOptions } from './tfjs-file-io';
 export { loadClassIndexCached, type CachedClassIndexOptions } from './class-index-cache';
+export { defaultCacheDir } from './cache-dir';
+export { cachedDownload, type CachedDownloadOptions } from './download/cached-download';
+export type { HashAlgorithm } from './download/file-hash';
+export {
+  createProgressBar,
+  formatDownloadProgress,
+  type DownloadProgress,
+  type ProgressBarOptions,
+  type ProgressStream,
+} from './download/download-progress';
+export { imagenetWeightsFile, type ImagenetWeightsFileOptions } from './imagenet-weights-file';

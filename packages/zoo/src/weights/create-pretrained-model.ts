@@ -8,8 +8,9 @@ import { imagenetWeightsError } from './weights-errors';
 export interface PretrainedModelOptions extends Omit<ResNetOptions, 'weights'>, LoadModelWeightsOptions {
   /**
    * Where the weights come from: a Keras .h5 or a torchvision/timm `.safetensors` (path, URL or
-   * bytes), or a tfjs model (folder, model.json path or URL). 'imagenet' cannot be downloaded by
-   * this library: pass a local file.
+   * bytes), or a tfjs model (folder, model.json path or URL). For 'imagenet', pass
+   * `await imagenetWeightsFile(name)` of `/node` (downloaded once into the cache) or the URL of
+   * `imagenetWeightsSource(name)`.
    */
   weights: BinarySource;
 }

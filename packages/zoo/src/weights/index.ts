@@ -12,3 +12,10 @@ export { createPretrainedModel, type PretrainedModelOptions } from './create-pre
 export { readSafetensors, type SafetensorsFile, type SafetensorsTensor, type ReadSafetensorsOptions } from './safetensors/read-safetensors';
 export type { SafetensorsDtype } from './safetensors/dtypes';
 export { saveSafetensors, type SaveSafetensorsOptions, type SaveSafetensorsResult } from './save-safetensors';
+export {
+  imagenetWeightsSource,
+  IMAGENET_WEIGHT_VARIANTS,
+  KERAS_WEIGHTS_BASE_URL,
+  type ImagenetWeightsSource,
+  type ImagenetWeightsSourceOptions,
+} from './imagenet-weight-files';

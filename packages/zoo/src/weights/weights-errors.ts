@@ -1,9 +1,11 @@
-/** The error for `weights: 'imagenet'`: this library downloads nothing from Keras's servers. */
+/** The error for `weights: 'imagenet'`: the builders take a file; the download lives in `/node`. */
 export function imagenetWeightsError(modelName: string): Error {
+  const name = JSON.stringify(modelName);
   return new Error(
-    `${modelName}: weights "imagenet" are not yet supported: resnet-ts downloads nothing from Keras's servers. ` +
-      'Download the Keras ImageNet .h5 (e.g. resnet50_weights_tf_dim_ordering_tf_kernels.h5) yourself and pass a local file: ' +
-      `await createPretrainedModel(${JSON.stringify(modelName)}, { weights: '/path/to/weights.h5' })`,
+    `${modelName}: weights "imagenet" are not yet supported here: pass the Keras ImageNet .h5 as a file. In Node, ` +
+      `imagenetWeightsFile(${name}, { includeTop }) of '@resnet-ts/zoo/node' downloads it into the cache and returns its path: ` +
+      `await createPretrainedModel(${name}, { weights: await imagenetWeightsFile(${name}) }); ` +
+      `elsewhere pass its URL, imagenetWeightsSource(${name}).url, or its bytes`,
   );
 }
 
