@@ -19,12 +19,18 @@ export class ConsumerError extends Error {
 
 /**
  * The `.npmrc` of every test folder: our scope goes to the loopback Verdaccio with a token, every
- * other package to the usual registry; onnxruntime-node must not download CUDA at install time.
+ * other package to the usual registry. Only keys npm knows: npm 11 warns about any other.
  */
 export function scopedNpmrc(registry) {
   const host = registry.replace(/^https?:/, '');
-  return [`@resnet-ts:registry=${registry}`, `${host}:_authToken=${REGISTRY_TOKEN}`, 'onnxruntime-node-install-cuda=skip', ''].join('\n');
+  return [`@resnet-ts:registry=${registry}`, `${host}:_authToken=${REGISTRY_TOKEN}`, ''].join('\n');
 }
+
+/**
+ * The environment of every install: onnxruntime-node's install script downloads its CUDA
+ * providers on linux x64 unless told to skip, and nothing may download at install time.
+ */
+export const INSTALL_ENV = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
 
 const TSCONFIG = {
   compilerOptions: {
@@ -71,7 +77,7 @@ export async function checkConsumer({ dir, manifest, tscPath }) {
   const { name } = manifest;
   const started = Date.now();
   await step(name, 'npm install', () =>
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir }),
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: INSTALL_ENV }),
   );
   const installSeconds = (Date.now() - started) / 1000;
   const { warnings } = await step(name, 'type-check of usage.ts and the README example (tsc against the published types)', () =>

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPackages } from './build.mjs';
-import { checkConsumer, scopedNpmrc, writeConsumer } from './consumers.mjs';
+import { checkConsumer, INSTALL_ENV, scopedNpmrc, writeConsumer } from './consumers.mjs';
 import { formatBytes } from './pack-audit.mjs';
 import { killAll, mapLimit, run, tail } from './proc.mjs';
 import { stageWorkspace } from './stage.mjs';
@@ -156,7 +156,7 @@ async function npxInfo({ dir, name, registry }) {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, '.npmrc'), scopedNpmrc(registry));
   try {
-    const output = await run('npx', ['--yes', name, 'info'], { cwd: dir, timeoutMs: 600_000 });
+    const output = await run('npx', ['--yes', name, 'info'], { cwd: dir, env: INSTALL_ENV, timeoutMs: 600_000 });
     if (!/tfjs\s+4\.22/.test(output)) throw new Error(`unexpected output:\n${tail(output, 20)}`);
     return output;
   } catch (error) {

@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { failedProjects } from '../src/build.mjs';
-import { classifyDiagnostics, optionalPeerDependencies } from '../src/consumers.mjs';
+import { classifyDiagnostics, optionalPeerDependencies, scopedNpmrc } from '../src/consumers.mjs';
 import { exportProblems, publishManifest, SOURCE_CONDITION } from '../src/manifest.mjs';
 import { auditPack } from '../src/pack-audit.mjs';
 import { readmeUsage, usageSource } from '../src/usage.mjs';
@@ -140,5 +145,29 @@ describe('workspace order and build failures', () => {
     const output = 'noise\n NX   Ran target build for 3 projects\n\nFailed tasks:\n\n- @resnet-ts/broken:build\n- @resnet-ts/other:build\n';
     expect(failedProjects(output)).toEqual(['@resnet-ts/broken', '@resnet-ts/other']);
     expect(failedProjects('all good')).toEqual([]);
+  });
+});
+
+describe('npm configuration', () => {
+  // npm 11 prints "Unknown project config" for every key it does not know, on every npm and npx.
+  const npmWarnings = (cwd: string) => {
+    const result = spawnSync('npm', ['config', 'get', 'registry'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return result.stderr.split('\n').filter((line) => /warn/i.test(line));
+  };
+
+  it('reads the repository root without a warning', () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    expect(npmWarnings(root)).toEqual([]);
+  });
+
+  it("reads a test folder's .npmrc without a warning", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-npmrc-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{ "name": "npmrc-check", "private": true }\n');
+      writeFileSync(join(dir, '.npmrc'), scopedNpmrc('http://127.0.0.1:4873/'));
+      expect(npmWarnings(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
