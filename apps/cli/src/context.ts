@@ -14,10 +14,18 @@ export interface CliContext {
   /** The global options as parsed (flag, then `RESNET_BACKEND`, then defaults). */
   globals(): GlobalOptions;
   /**
-   * Starts the backend the global options ask for, once, and reports it. Commands that touch
-   * tensors call this first; commands that do not (e.g. `models`) never pay for it.
+   * Starts the backend the global options ask for, once, and reports it; with `auto`, a fallback
+   * from a faster backend is one stderr line. Commands that compute with tensors (train,
+   * evaluate, predict, info) call this first.
    */
   backend(): Promise<BackendReport>;
+  /**
+   * A backend to hold weights for commands that build, load or save models without computing
+   * (models, summary, convert, a tfjs export). With `auto` that is cpu: it starts at once, and
+   * there is no faster backend to miss, so nothing is printed. A backend asked for by name
+   * (`--backend`, `RESNET_BACKEND`) is still started as asked.
+   */
+  weightsBackend(): Promise<BackendReport>;
 }
 
 export function createContext(program: Command): CliContext {
@@ -26,6 +34,10 @@ export function createContext(program: Command): CliContext {
   return {
     globals,
     backend: () => (started ??= startBackend(globals())),
+    weightsBackend: () => {
+      const options = globals();
+      return (started ??= startBackend(options.backend === 'auto' ? { ...options, backend: 'cpu' } : options));
+    },
   };
 }
 

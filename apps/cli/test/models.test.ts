@@ -80,3 +80,21 @@ describe('resnet summary', () => {
     expect(value.rows.some((row) => row.name === 'predictions')).toBe(false);
   });
 });
+
+describe('commands that only hold weights', () => {
+  // No --backend: `auto`, which for a computing command would print its fallback line when the
+  // native backend is missing (as `info` does). Listing and summarizing compute nothing.
+  it('print no backend line on stderr for models and summary', () => {
+    const listing = runCli(['models', 'resnet18', '--json']);
+    expect({ code: listing.code, stderr: listing.stderr }).toEqual({ code: 0, stderr: '' });
+    const summary = runCli(['summary', 'resnet18', '--input-size', '32', '--classes', '3', '--json']);
+    expect({ code: summary.code, stderr: summary.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(summary.stdout) as ModelSummary).totalParams).toBe(11_187_651);
+  });
+
+  it('still start a backend asked for by name: a missing one is refused, not replaced by cpu', () => {
+    const missing = runCli(['--backend', 'tensorflow-gpu', 'models', 'resnet18']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('npm i @tensorflow/tfjs-node-gpu');
+  });
+});

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
@@ -37,6 +38,23 @@ describe('DecodePool', () => {
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('decoded 48');
     expect(child.status).toBe(0);
+  });
+
+  it('refuses to start without sharp, in one error that says to install it', async () => {
+    // Bundled into the system temp dir, the pool resolves packages from there: sharp is not found.
+    const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'resnet-no-sharp-'));
+    try {
+      await build({ entry: { pool: path.join(packageDir, 'src/node/decode-pool.ts') }, outDir, format: ['esm'], platform: 'node', dts: false, silent: true, config: false, external: ['sharp'] });
+      const script = path.join(outDir, 'child.mjs');
+      await fs.writeFile(script, `import { DecodePool } from './pool.js';\ntry { new DecodePool(1); } catch (error) { console.log(error.name + ': ' + error.message); }\n`);
+      const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30_000 });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe(
+        'SharpMissingError: Decoding image files in Node needs sharp, an optional peer dependency of @resnet-ts/data that is not installed: run `npm install sharp` (0.34 or later).',
+      );
+    } finally {
+      await fs.rm(outDir, { recursive: true, force: true });
+    }
   });
 
   it('decodes in parallel, reports per-task errors without losing the worker, and restarts after terminate', async () => {

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unexpectedNativePackages } from './native-deps.mjs';
 import { REGISTRY_TOKEN } from './verdaccio.mjs';
 import { run, tail } from './proc.mjs';
 import { readmeUsage, USAGE_OK, usageSource } from './usage.mjs';
@@ -19,12 +20,18 @@ export class ConsumerError extends Error {
 
 /**
  * The `.npmrc` of every test folder: our scope goes to the loopback Verdaccio with a token, every
- * other package to the usual registry; onnxruntime-node must not download CUDA at install time.
+ * other package to the usual registry. Only keys npm knows: npm 11 warns about any other.
  */
 export function scopedNpmrc(registry) {
   const host = registry.replace(/^https?:/, '');
-  return [`@resnet-ts:registry=${registry}`, `${host}:_authToken=${REGISTRY_TOKEN}`, 'onnxruntime-node-install-cuda=skip', ''].join('\n');
+  return [`@resnet-ts:registry=${registry}`, `${host}:_authToken=${REGISTRY_TOKEN}`, ''].join('\n');
 }
+
+/**
+ * The environment of every install: onnxruntime-node's install script downloads its CUDA
+ * providers on linux x64 unless told to skip, and nothing may download at install time.
+ */
+export const INSTALL_ENV = { ONNXRUNTIME_NODE_INSTALL: 'skip' };
 
 const TSCONFIG = {
   compilerOptions: {
@@ -63,24 +70,60 @@ export async function writeConsumer({ dir, manifest, version, registry, readme =
 }
 
 /**
- * Installs the package alone, type-checks usage.ts against its published types with the
- * workspace's TypeScript (5.9.3), then runs the compiled ESM. Each step failing throws a
+ * Installs the package alone and checks that the install holds no native package it did not ask
+ * for, type-checks usage.ts against its published types with the workspace's TypeScript (5.9.3),
+ * then runs the compiled ESM, which also require()s every entry. Each step failing throws a
  * ConsumerError naming the package and the step.
  */
 export async function checkConsumer({ dir, manifest, tscPath }) {
   const { name } = manifest;
-  const started = Date.now();
-  await step(name, 'npm install', () =>
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir }),
-  );
-  const installSeconds = (Date.now() - started) / 1000;
+  const installSeconds = await installAlone({ dir, manifest });
   const { warnings } = await step(name, 'type-check of usage.ts and the README example (tsc against the published types)', () =>
     typeCheck({ dir, tscPath, optionalPeers: optionalPeerDependencies(manifest) }),
   );
   const output = await step(name, 'ESM import and one-line use', () => run(process.execPath, ['out/usage.js'], { cwd: dir, timeoutMs: 120_000 }));
   if (!output.includes(USAGE_OK)) throw new ConsumerError(name, 'ESM import and one-line use', tail(output, 30));
-  const report = output.split('\n').find((line) => line.startsWith('{"tfjs"'));
-  return { name, installSeconds, warnings, report: report ? JSON.parse(report) : null };
+  const line = output.split('\n').find((text) => text.startsWith('{"tfjs"'));
+  const report = line ? JSON.parse(line) : null;
+  const requireFailures = report ? requireMismatches(report) : [];
+  if (requireFailures.length > 0) throw new ConsumerError(name, 'require() of every entry from CommonJS', requireFailures.join('\n'));
+  return { name, installSeconds, warnings, report };
+}
+
+/**
+ * `npm install` in a consumer folder, then the native-package check: a consumer of a library gets
+ * no native package at all (sharp, onnxruntime-node, tfjs-node are optional peers: the user adds
+ * the ones they use), the CLI only those it depends on itself. Returns the install's seconds.
+ */
+export async function installAlone({ dir, manifest }) {
+  const { name } = manifest;
+  const started = Date.now();
+  await step(name, 'npm install', () =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: INSTALL_ENV }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const unexpected = await unexpectedNativePackages(dir, manifest);
+  if (unexpected.length > 0) {
+    const list = unexpected.map((pkg) => `  ${pkg.path} (${pkg.why})`).join('\n');
+    throw new ConsumerError(
+      name,
+      'install without native packages it did not ask for',
+      `installing it alone also installed:\n${list}\nmake the package that pulls each one declare it as an optional peer dependency (peerDependenciesMeta) and load it when used`,
+    );
+  }
+  return seconds;
+}
+
+/** Entries whose require() failed or gave other names than their ESM import, one line each. */
+export function requireMismatches({ exportsPerEntry = {}, requiredPerEntry = {} }) {
+  return Object.entries(exportsPerEntry)
+    .filter(([specifier, count]) => requiredPerEntry[specifier] !== count)
+    .map(([specifier, count]) => {
+      const required = requiredPerEntry[specifier];
+      return typeof required === 'number'
+        ? `require('${specifier}') gave ${required} names, its ESM import ${count}`
+        : `require('${specifier}') failed: ${required ?? 'not attempted'}`;
+    });
 }
 
 /**
@@ -131,7 +174,8 @@ export function optionalPeerDependencies(manifest) {
     .map(([name]) => name);
 }
 
-async function step(name, label, action) {
+/** Runs one step of a consumer check; a failure becomes a ConsumerError naming the package and the step. */
+export async function step(name, label, action) {
   try {
     return await action();
   } catch (error) {

@@ -23,7 +23,9 @@ function stripCondition(value) {
 
 /**
  * Problems with a publish manifest's exports, each naming the entry: a condition object must put
- * `types` first (TypeScript takes the first match) and every target must be a shipped file.
+ * `types` first (TypeScript takes the first match), one with `import` needs a last `default` (what
+ * `require()` resolves: Node 20.19+ requires ESM, but never through `import`), and every target
+ * must be a shipped file.
  */
 export function exportProblems(manifest, shippedFiles) {
   const problems = [];
@@ -37,6 +39,10 @@ export function exportProblems(manifest, shippedFiles) {
     const keys = Object.keys(value);
     if (keys.includes(SOURCE_CONDITION)) problems.push(`exports["${entry}"] still has the ${SOURCE_CONDITION} condition`);
     if (keys.includes('types') && keys[0] !== 'types') problems.push(`exports["${entry}"]: "types" must be the first condition, found ${keys.join(', ')}`);
+    if (keys.includes('import') && !keys.includes('default') && !keys.includes('require')) {
+      problems.push(`exports["${entry}"] has "import" but no "default" condition: require() of it fails (add "default" with the same file)`);
+    }
+    if (keys.includes('default') && keys.at(-1) !== 'default') problems.push(`exports["${entry}"]: "default" must be the last condition, found ${keys.join(', ')}`);
     for (const [key, inner] of Object.entries(value)) visit(key.startsWith('.') ? key : entry, inner);
   };
   visit('.', manifest.exports ?? {});

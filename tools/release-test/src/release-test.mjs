@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPackages } from './build.mjs';
+import { checkCli } from './cli-consumer.mjs';
 import { checkConsumer, scopedNpmrc, writeConsumer } from './consumers.mjs';
 import { formatBytes } from './pack-audit.mjs';
 import { killAll, mapLimit, run, tail } from './proc.mjs';
@@ -16,7 +17,7 @@ import { publicPackages } from './workspace.mjs';
  * @property {boolean} [keep]       keep the temporary folders for inspection
  * @property {number} [concurrency] consumer projects installed at once (default 3)
  * @property {boolean} [skipBuild]  use the packages' current dist/ (development only)
- * @property {boolean} [npx]        run `npx @resnet-ts/cli info` when the CLI is published (default true)
+ * @property {boolean} [npx]        check the CLI when it is published: installed alone, `npx @resnet-ts/cli info` (default true)
  * @property {(line: string) => void} [log]
  */
 
@@ -87,8 +88,9 @@ export async function releaseTest({ root, keep = false, skipBuild = false, concu
 
     const cli = packages.find((pkg) => pkg.manifest.bin);
     if (npx && cli) {
-      phase(`npx ${cli.name} info`);
-      const output = await npxInfo({ dir: join(work, 'npx'), name: cli.name, registry: registry.url });
+      phase(`${cli.name} installed alone, npx ${cli.name} info, a native backend installed next to it`);
+      const manifest = JSON.parse(await readFile(join(stage, cli.relDir, 'package.json'), 'utf8'));
+      const output = await checkCli({ dir: join(work, 'cli'), manifest, version: versions[cli.name], registry: registry.url });
       log(tail(output, 20));
     }
 
@@ -149,18 +151,6 @@ async function assertPublished(url, versions) {
     const response = await fetch(`${url}${name.replace('/', '%2f')}`);
     const packument = response.ok ? await response.json() : { versions: {} };
     if (!packument.versions[version]) throw new Error(`${name}@${version} is not on the test registry after publishing`);
-  }
-}
-
-async function npxInfo({ dir, name, registry }) {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, '.npmrc'), scopedNpmrc(registry));
-  try {
-    const output = await run('npx', ['--yes', name, 'info'], { cwd: dir, timeoutMs: 600_000 });
-    if (!/tfjs\s+4\.22/.test(output)) throw new Error(`unexpected output:\n${tail(output, 20)}`);
-    return output;
-  } catch (error) {
-    throw new Error(`${name}: \`npx ${name} info\` failed from the registry\n${error.message}`);
   }
 }
 

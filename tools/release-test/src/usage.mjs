@@ -41,12 +41,16 @@ export const USAGE_OK = 'release-test usage ok';
 /**
  * The consumer's `usage.ts`: imports every export entry of the package (the `/browser` entry
  * type-only, since it may touch the DOM when loaded), runs the one-line use with the real tfjs and
- * prints the result. Namespace imports are printed too, so TypeScript cannot elide them.
+ * prints the result. Namespace imports are printed too, so TypeScript cannot elide them. Then it
+ * `require()`s each non-browser entry through `createRequire`, as a CommonJS caller would (Node
+ * 20.19+ loads ESM that way, through the `default` export condition), and prints how many names
+ * each gave, or why it failed: `checkConsumer` compares them with the ESM imports.
  */
 export function usageSource(manifest) {
   const entries = Object.keys(manifest.exports ?? {}).filter((key) => key !== './package.json' && !key.includes('*'));
   const spec = ONE_LINE_USES[manifest.name];
-  const lines = ["import * as tf from '@tensorflow/tfjs';"];
+  const lines = ["import * as tf from '@tensorflow/tfjs';", "import { createRequire } from 'node:module';"];
+  const required = [];
   const shown = [];
   entries.forEach((entry, index) => {
     const specifier = entry === '.' ? manifest.name : `${manifest.name}/${entry.slice(2)}`;
@@ -56,13 +60,23 @@ export function usageSource(manifest) {
     } else {
       lines.push(`import * as entry${index} from '${specifier}';`);
       shown.push(`'${specifier}': Object.keys(entry${index}).length`);
+      required.push(specifier);
     }
   });
   if (spec) lines.push(`import { ${spec.imports.join(', ')} } from '${manifest.name}';`);
   lines.push('', "await tf.setBackend('cpu');");
   lines.push(`const exportsPerEntry: Record<string, number> = { ${shown.join(', ')} };`);
   lines.push(`const result: unknown = ${spec ? spec.use : 'null'};`);
-  lines.push(`console.log(JSON.stringify({ tfjs: tf.version.tfjs, exportsPerEntry, result }));`);
+  lines.push('const requireFromCommonJs = createRequire(import.meta.url);');
+  lines.push('const requiredPerEntry: Record<string, number | string> = {};');
+  lines.push(`for (const specifier of ${JSON.stringify(required)}) {`);
+  lines.push('  try {');
+  lines.push('    requiredPerEntry[specifier] = Object.keys(requireFromCommonJs(specifier) as object).length;');
+  lines.push('  } catch (error) {');
+  lines.push("    requiredPerEntry[specifier] = String((error as Error).message).split('\\n')[0];");
+  lines.push('  }');
+  lines.push('}');
+  lines.push(`console.log(JSON.stringify({ tfjs: tf.version.tfjs, exportsPerEntry, requiredPerEntry, result }));`);
   lines.push(`console.log('${USAGE_OK}');`, '');
   return lines.join('\n');
 }

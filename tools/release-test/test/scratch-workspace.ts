@@ -36,7 +36,7 @@ export async function scratchWorkspace(packages: ScratchPackage[]): Promise<stri
       version: '0.1.0',
       type: 'module',
       exports: {
-        '.': { '@resnet-ts/source': './src/index.ts', types: './dist/index.d.ts', import: './dist/index.js' },
+        '.': { '@resnet-ts/source': './src/index.ts', types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
       },
       files: ['dist', 'README.md'],
       scripts: { build: 'tsup' },

@@ -11,9 +11,11 @@ export const NATIVE_PACKAGES: Record<NativeBackend, string> = {
 };
 
 /**
- * Loads libtensorflow through `@tensorflow/tfjs-node(-gpu)`. Both are optionalDependencies whose
- * install downloads a native library, so they are often absent: the import specifier is a variable
- * so that neither TypeScript nor the bundler insists on them.
+ * Loads libtensorflow through `@tensorflow/tfjs-node(-gpu)`. Both are optional peers, opt-in: their
+ * install downloads libtensorflow (hundreds of MB), so installing the CLI never pulls them, and a
+ * user adds one next to it. The import specifier is a variable so that neither TypeScript nor the
+ * bundler insists on them; it resolves from the CLI's own folder upwards, which is where npm puts
+ * a package installed next to `@resnet-ts/cli` (locally or with -g).
  */
 export async function loadTensorflow(backend: NativeBackend, options: BackendOptions): Promise<LoadedBackend> {
   const specifier = NATIVE_PACKAGES[backend];

@@ -64,7 +64,7 @@ export function registerConvert(program: Command, context: CliContext): void {
         throw new UsageError('--input-size and --classes apply only with --model');
       }
       if (options.quantize && isKerasFile(output)) throw new UsageError('--quantize applies only to a tfjs folder output; .h5 files keep float32');
-      await context.backend();
+      await context.weightsBackend();
       const { model, loaded, inputFormat } = await loadModel(input, options);
       try {
         const modelCard = cardOf(input, output, options, loaded);

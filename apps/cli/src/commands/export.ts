@@ -26,7 +26,8 @@ export function registerExport(program: Command, context: CliContext): void {
     .action(async (runPath: string, flags: ExportFlags) => {
       if (!flags.out) throw new UsageError("required option '--out <dir>' not specified");
       checkOnnxFlags(flags.format, flags);
-      await context.backend();
+      // The ONNX export checks the file against tfjs outputs: that computes; a tfjs folder does not.
+      await (flags.format === 'onnx' ? context.backend() : context.weightsBackend());
       const loaded = await loadRunModel(runPath).catch((error: Error) => {
         throw new CliError(error.message);
       });

@@ -30,8 +30,8 @@ export function registerModels(program: Command, context: CliContext): void {
       if (names.length === 0) {
         throw new CliError(`no model matches ${JSON.stringify(pattern)}; available: ${listModels().join(', ')}`);
       }
-      // Counting parameters builds each model, which needs a backend.
-      await context.backend();
+      // Counting parameters builds each model, which needs a backend to hold its weights.
+      await context.weightsBackend();
       const listings = names.map(describeModel);
       if (options.json) {
         printJson(listings);

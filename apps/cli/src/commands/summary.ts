@@ -37,7 +37,7 @@ export function registerSummary(program: Command, context: CliContext): void {
     .option('--json', 'print JSON (layer rows and totals) instead of the table')
     .action(async (modelName: string, options: SummaryOptions) => {
       const modelOptions = toModelOptions(modelName, options);
-      await context.backend();
+      await context.weightsBackend();
       const model = createModel(modelName, modelOptions);
       try {
         const summary = summarizeModel(model);

@@ -56,10 +56,24 @@ interface WorkerPaths {
 
 let resolvedPaths: WorkerPaths | undefined;
 
+/** Thrown when the optional peer sharp, which decodes image files in Node, is not installed. */
+export class SharpMissingError extends Error {
+  override readonly name = 'SharpMissingError';
+}
+
 function workerPaths(): WorkerPaths {
   if (resolvedPaths) return resolvedPaths;
   const require = createRequire(import.meta.url);
-  resolvedPaths = { sharpPath: require.resolve('sharp') };
+  let sharpPath: string;
+  try {
+    sharpPath = require.resolve('sharp');
+  } catch (cause) {
+    throw new SharpMissingError(
+      'Decoding image files in Node needs sharp, an optional peer dependency of @resnet-ts/data that is not installed: run `npm install sharp` (0.34 or later).',
+      { cause },
+    );
+  }
+  resolvedPaths = { sharpPath };
   try {
     resolvedPaths.jpegDecoder = { module: require.resolve('@jsquash/jpeg/decode.js'), wasm: require.resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm') };
   } catch {
@@ -90,6 +104,9 @@ export class DecodePool {
 
   constructor(readonly size: number = defaultWorkerCount()) {
     if (!(Number.isInteger(size) && size >= 1)) throw new Error(`workers must be a positive integer, got ${size}`);
+    // Resolved now, not on the first decode: a missing sharp is one error when the source opens,
+    // never a failure of every image (which onError 'skip' would turn into an empty dataset).
+    workerPaths();
   }
 
   decode(task: DecodeTask): Promise<Uint8Array> {

@@ -3,4 +3,5 @@ export { imageFolder, type ImageFolderOptions, type FileDatasetSplits } from './
 export { csvManifest, type CsvManifestOptions } from './csv-manifest';
 export { hdf5Dataset, type Hdf5DatasetOptions } from './hdf5';
 export { ImageFileDecoder, type ImageFileEntry, type NodeDecodeOptions } from './image-file-source';
+export { SharpMissingError } from './decode-pool';
 export { saveClassMap, loadClassMap } from './class-map-file';

@@ -1,7 +1,7 @@
 import { isOnnxRuntimeAvailable } from '@resnet-ts/onnx/node';
 import { EngineError, type EngineChoice, type InferenceEngine } from '../engine';
 
-const INSTALL_ONNXRUNTIME = 'install it with `npm install onnxruntime-node@1.30.0` (offline: set the npm config onnxruntime-node-install-cuda=skip)';
+const INSTALL_ONNXRUNTIME = 'install it with `npm install onnxruntime-node@1.30.0` (`ONNXRUNTIME_NODE_INSTALL=skip` in the environment skips its CUDA download)';
 
 /** Whether a path names an ONNX file (which only onnxruntime runs) rather than a tfjs model or run folder. */
 export const isOnnxFile = (path: string): boolean => /\.onnx$/i.test(path);

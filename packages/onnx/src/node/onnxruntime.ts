@@ -17,7 +17,7 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
       loading = undefined;
       throw new OnnxRuntimeUnavailableError(
         `onnxruntime-node could not be loaded (${cause instanceof Error ? cause.message : String(cause)}). ` +
-          'Install it with `npm install onnxruntime-node@1.30.0` (set the npm config onnxruntime-node-install-cuda=skip when offline), or use the tfjs engine.',
+          'Install it with `npm install onnxruntime-node@1.30.0` (`ONNXRUNTIME_NODE_INSTALL=skip` in the environment skips its CUDA download), or use the tfjs engine.',
         { cause },
       );
     },
