@@ -111,7 +111,43 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(badConfig.stderr).toMatch(/unknown setting "batchsize"/);
     const resume = cli(['train', '--resume', runDir, '--lr', '0.1']);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toMatch(/only --epochs, --workers and --precise-bn may change \(got --lr\)/);
+    expect(resume.stderr).toMatch(/only --epochs, --workers, --precise-bn and --keep-checkpoints may change \(got --lr\)/);
+  });
+
+  it('SIGTERM (docker stop, systemd) saves a checkpoint and exits 143; a second run on the busy folder is refused', async () => {
+    const dir = path.join(work, 'terminated');
+    const child = spawn(
+      process.execPath,
+      [binary, ...wasm, 'train', ...tiny, '--steps-per-epoch', '200', '--synthetic-train', '800', '--epochs', '1', '--out', dir],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let second: ReturnType<typeof cli> | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (second || !/epoch 1\/1 \d+\/200/.test(out)) return;
+      second = cli([...wasm, 'train', ...tiny, '--out', dir]);
+      child.kill('SIGTERM');
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(second?.code).toBe(1);
+    expect(second?.stderr).toContain(`${dir} is in use by another training run (pid ${child.pid} `);
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/terminated \(SIGTERM\); saving a checkpoint/);
+    const state = JSON.parse(readFileSync(path.join(dir, 'checkpoints', 'last', 'state.json'), 'utf8')).state;
+    expect(state.step).toBeGreaterThan(0);
+    expect(existsSync(path.join(dir, 'run.lock'))).toBe(false);
+  });
+
+  it('names a run folder that cannot be created, and leaves nothing behind', () => {
+    const file = path.join(work, 'in-the-way');
+    writeFileSync(file, 'not a folder');
+    const result = cli([...wasm, 'train', ...tiny, '--out', path.join(file, 'run')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path.join(file, 'run')}: cannot create the run folder (a file is in the way`);
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('Ctrl-C saves a mid-epoch checkpoint and exits with 130', async () => {

@@ -30,11 +30,13 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     };
   const open: typeof real.open = async (...args) => {
     const handle = await real.open(...args);
-    const sync = handle.sync.bind(handle);
-    handle.sync = async () => {
-      await sync();
-      faults.events.push({ op: 'sync', path: String(args[0]) });
-    };
+    for (const method of ['sync', 'datasync'] as const) {
+      const flush = handle[method].bind(handle);
+      handle[method] = async () => {
+        await flush();
+        faults.events.push({ op: 'sync', path: String(args[0]) });
+      };
+    }
     return handle;
   };
   return { ...real, default: real, open, rename: mutating('rename', real.rename), rm: mutating('rm', real.rm) };

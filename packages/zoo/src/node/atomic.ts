@@ -24,8 +24,11 @@ export function parseTempName(name: string): { pid: number; startedAt: number } 
   return match ? { pid: Number(match[1]), startedAt: parseInt(match[2]!, 36) } : null;
 }
 
-/** fsync of a file or folder. Folders cannot be opened for fsync on Windows; that is skipped. */
-async function syncPath(path: string): Promise<void> {
+/**
+ * Flushes a file's data (fdatasync: what reading it back needs, not its times) or a folder's
+ * entries (fsync) to the disk. Folders cannot be opened for fsync on Windows; that is skipped.
+ */
+async function syncPath(path: string, kind: 'file' | 'folder'): Promise<void> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -34,23 +37,35 @@ async function syncPath(path: string): Promise<void> {
     throw error;
   }
   try {
-    await handle.sync();
+    await (kind === 'file' ? handle.datasync() : handle.sync());
   } catch (error) {
-    // Some file systems (and folders on Windows) refuse fsync of a read-only handle.
+    // Some file systems (and folders on Windows) refuse to sync a read-only handle.
     if (!['EINVAL', 'EPERM', 'EISDIR', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
     await handle.close();
   }
 }
 
-/** fsyncs every file under `folder`, then each folder bottom-up, so the whole tree is on disk. */
-export async function syncTree(folder: string): Promise<void> {
+async function listTree(folder: string, files: string[], folders: string[]): Promise<void> {
+  folders.push(folder);
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) await syncTree(path);
-    else if (entry.isFile()) await syncPath(path);
+    if (entry.isDirectory()) await listTree(path, files, folders);
+    else if (entry.isFile()) files.push(path);
   }
-  await syncPath(folder);
+}
+
+/**
+ * Flushes every file under `folder`, then every folder, so the whole tree is on disk before it is
+ * renamed into place. The syncs of a step run concurrently: the file system commits them together
+ * (one journal commit on ext4 instead of one per file).
+ */
+export async function syncTree(folder: string): Promise<void> {
+  const files: string[] = [];
+  const folders: string[] = [];
+  await listTree(folder, files, folders);
+  await Promise.all(files.map((file) => syncPath(file, 'file')));
+  await Promise.all(folders.map((dir) => syncPath(dir, 'folder')));
 }
 
 /** Writes `data` to a file and fsyncs it before closing. */
@@ -58,7 +73,7 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
   const handle = await open(path, 'w');
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    await handle.datasync();
   } finally {
     await handle.close();
   }
@@ -71,7 +86,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     await writeFileDurable(temp, data);
     await rename(temp, path);
-    await syncPath(dirname(path));
+    await syncPath(dirname(path), 'folder');
   } catch (error) {
     await rm(temp, { force: true });
     throw new Error(`${path}: cannot write (${(error as Error).message})`);
@@ -114,7 +129,7 @@ export async function replaceFolderAtomic(folder: string, fill: (temp: string) =
       await rename(folder, backup);
     }
     await rename(temp, folder);
-    await syncPath(parent);
+    await syncPath(parent, 'folder');
     await rm(backup, { recursive: true, force: true });
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
