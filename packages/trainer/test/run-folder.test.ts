@@ -118,6 +118,10 @@ describe('run folder debris and setup failures', () => {
     const options = run(join(parent, 'r1'), [], 4); // the model has 4 classes, the data 3
     await expect(trainRun(options)).rejects.toThrow(/outputs 4 classes but the training data has 3/);
     expect(existsSync(join(work, 'unstarted'))).toBe(false); // the parents it created go too
+    await mkdir(join(parent, 'other'), { recursive: true });
+    await expect(trainRun(options)).rejects.toThrow(/outputs 4 classes/);
+    expect(await readdir(join(work, 'unstarted'))).toEqual(['runs']); // not a parent another run uses
+    expect(await readdir(parent)).toEqual(['other']);
     const existing = join(work, 'existing');
     await mkdir(existing);
     await writeFile(join(existing, 'notes.txt'), 'mine');

@@ -1,6 +1,6 @@
 import { removeStaleTemps } from '@resnet-ts/zoo/node';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { acquireRunLock, type RunLock } from './run-lock';
 
 export interface OpenedRunFolder {
@@ -45,7 +45,7 @@ export async function openRunFolder(runDir: string, options: { create: boolean; 
   try {
     lock = await acquireRunLock(runDir, options.onNotice);
   } catch (error) {
-    if (created) await rm(created, { recursive: true, force: true });
+    await removeCreatedFolder(runDir, created);
     throw error;
   }
   const removed = [
@@ -54,4 +54,16 @@ export async function openRunFolder(runDir: string, options: { create: boolean; 
   ];
   if (removed.length > 0) options.onNotice(`${runDir}: removed ${removed.length} unfinished write(s) of a killed run (${removed.map((p) => p.slice(runDir.length + 1)).join(', ')}).`);
   return { lock, ...(created ? { created } : {}) };
+}
+
+/**
+ * Removes `runDir` and the parents of it that `openRunFolder` created (`created`), each parent only
+ * while it is empty: another run may have been created beside this one in the meantime.
+ */
+export async function removeCreatedFolder(runDir: string, created: string | undefined): Promise<void> {
+  if (!created) return;
+  await rm(runDir, { recursive: true, force: true });
+  for (let parent = dirname(runDir); parent.length >= created.length && parent !== dirname(parent); parent = dirname(parent)) {
+    if (!(await rmdir(parent).then(() => true, () => false))) return;
+  }
 }

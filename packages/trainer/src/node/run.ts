@@ -16,7 +16,7 @@ import { renderReport } from '../report/html';
 import { train, type TrainOptions, type TrainResult } from '../train';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
 import { linkIdenticalFiles } from './link-identical';
-import { openRunFolder } from './run-folder';
+import { openRunFolder, removeCreatedFolder } from './run-folder';
 import { readRunInfo, writeRunJson } from './run-json';
 
 /**
@@ -180,7 +180,7 @@ export async function trainRun(options: RunOptions): Promise<RunResult> {
 /** Removes what a run that never trained a checkpoint wrote: the folders it created, else its files. */
 async function removeUnstartedRun(runDir: string, created: string | undefined): Promise<void> {
   if (created) {
-    await rm(created, { recursive: true, force: true });
+    await removeCreatedFolder(runDir, created);
     return;
   }
   for (const name of ['run.json', 'metrics.jsonl', 'history.csv', 'checkpoints']) await rm(join(runDir, name), { recursive: true, force: true });
