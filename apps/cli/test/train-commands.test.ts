@@ -116,24 +116,27 @@ describe('resnet train / evaluate / predict / export', () => {
 
   it('SIGTERM (docker stop, systemd) saves a checkpoint and exits 143; a second run on the busy folder is refused', async () => {
     const dir = path.join(work, 'terminated');
-    const child = spawn(
-      process.execPath,
-      [binary, ...wasm, 'train', ...tiny, '--steps-per-epoch', '200', '--synthetic-train', '800', '--epochs', '1', '--out', dir],
-      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const start = (args: string[]) => spawn(process.execPath, [binary, ...wasm, 'train', ...tiny, ...args, '--out', dir], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = (child: ReturnType<typeof start>) => {
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+    };
+    const first = start(['--steps-per-epoch', '50', '--synthetic-train', '200', '--epochs', '1']);
+    const firstEnded = ended(first);
     let out = '';
-    let second: ReturnType<typeof cli> | undefined;
-    child.stdout.on('data', (d: Buffer) => {
+    let second: Promise<{ code: number | null; stderr: string }> | undefined;
+    first.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (second || !/epoch 1\/1 \d+\/200/.test(out)) return;
-      second = cli([...wasm, 'train', ...tiny, '--out', dir]);
-      child.kill('SIGTERM');
+      if (second || !/epoch 1\/1 \d+\/50/.test(out)) return;
+      // The first run is training: a second one on its folder is refused, then SIGTERM stops the first.
+      second = ended(start([]));
+      void second.then(() => first.kill('SIGTERM'));
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(second?.code).toBe(1);
-    expect(second?.stderr).toContain(`${dir} is in use by another training run (pid ${child.pid} `);
+    const { code, stderr } = await firstEnded;
+    const refused = await second!;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${dir} is in use by another training run (pid ${first.pid} `);
     expect(code).toBe(143);
     expect(stderr).toMatch(/terminated \(SIGTERM\); saving a checkpoint/);
     const state = JSON.parse(readFileSync(path.join(dir, 'checkpoints', 'last', 'state.json'), 'utf8')).state;
