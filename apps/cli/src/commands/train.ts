@@ -12,9 +12,6 @@ import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
-/** Exit code after Ctrl-C: the checkpoint was saved; `--resume` continues (128 + SIGINT, as shells do). SIGTERM: 143. */
-export const EXIT_INTERRUPTED = exitCodeOf('SIGINT');
-
 const positiveNumber = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a positive number.');
