@@ -111,7 +111,46 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(badConfig.stderr).toMatch(/unknown setting "batchsize"/);
     const resume = cli(['train', '--resume', runDir, '--lr', '0.1']);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toMatch(/only --epochs, --workers and --precise-bn may change \(got --lr\)/);
+    expect(resume.stderr).toMatch(/only --epochs, --workers, --precise-bn and --keep-checkpoints may change \(got --lr\)/);
+  });
+
+  it('SIGTERM (docker stop, systemd) saves a checkpoint and exits 143; a second run on the busy folder is refused', async () => {
+    const dir = path.join(work, 'terminated');
+    const start = (args: string[]) => spawn(process.execPath, [binary, ...wasm, 'train', ...tiny, ...args, '--out', dir], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ended = (child: ReturnType<typeof start>) => {
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      return new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+    };
+    const first = start(['--steps-per-epoch', '50', '--synthetic-train', '200', '--epochs', '1']);
+    const firstEnded = ended(first);
+    let out = '';
+    let second: Promise<{ code: number | null; stderr: string }> | undefined;
+    first.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (second || !/epoch 1\/1 \d+\/50/.test(out)) return;
+      // The first run is training: a second one on its folder is refused, then SIGTERM stops the first.
+      second = ended(start([]));
+      void second.then(() => first.kill('SIGTERM'));
+    });
+    const { code, stderr } = await firstEnded;
+    const refused = await second!;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${dir} is in use by another training run (pid ${first.pid} `);
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/terminated \(SIGTERM\); saving a checkpoint/);
+    const state = JSON.parse(readFileSync(path.join(dir, 'checkpoints', 'last', 'state.json'), 'utf8')).state;
+    expect(state.step).toBeGreaterThan(0);
+    expect(existsSync(path.join(dir, 'run.lock'))).toBe(false);
+  });
+
+  it('names a run folder that cannot be created, and leaves nothing behind', () => {
+    const file = path.join(work, 'in-the-way');
+    writeFileSync(file, 'not a folder');
+    const result = cli([...wasm, 'train', ...tiny, '--out', path.join(file, 'run')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path.join(file, 'run')}: cannot create the run folder (a file is in the way`);
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('Ctrl-C saves a mid-epoch checkpoint and exits with 130', async () => {

@@ -3,13 +3,13 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { resumeRun, trainRun } from '../src/node/run';
 import { orderedWeights } from '../src/weights';
 import { BACKEND, scenario } from './fixtures/resume-scenario';
+import { bundleChild } from './helpers/child-bundle';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let work: string;
@@ -21,23 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-/** Bundles the child script (TypeScript, workspace sources) into one ESM file next to node_modules. */
-async function bundleChild(): Promise<string> {
-  const outfile = join(here, '..', 'test-output', `resume-child-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(here, 'fixtures', 'resume-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    conditions: ['@resnet-ts/source'],
-    external: ['@tensorflow/*'],
-    logLevel: 'silent',
-  });
-  return outfile;
-}
 
 /** Runs the child until it reports `step pauseAt`, then SIGKILLs it. */
 function runAndKill(script: string, runDir: string, pauseAt: number): Promise<NodeJS.Signals | null> {
@@ -63,7 +46,7 @@ async function weights(model: tf.LayersModel): Promise<Float32Array[]> {
 
 describe('checkpoints and resume', () => {
   it('resumes a run SIGKILLed mid-epoch to exactly the weights of an uninterrupted run', async () => {
-    const script = await bundleChild();
+    const script = await bundleChild('resume-child.ts');
     const killedDir = join(work, 'killed');
     // 5 steps per epoch, checkpoints every 2 steps: killed at step 7 (epoch 2, batch 2), the last
     // checkpoint is step 6, mid-epoch.

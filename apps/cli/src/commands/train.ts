@@ -3,16 +3,14 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { NORMALIZATION_PRESETS, SYNTHETIC_DIFFICULTIES } from '@resnet-ts/data';
 import { listOptimizers, listSchedules, NonFiniteLossError, progressCallback, recipeHash, serializeRecipe } from '@resnet-ts/trainer';
-import { openDataSource, readRunInfo, resumeRun, trainRun, type RunResult } from '@resnet-ts/trainer/node';
+import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, trainRun, type KeepCheckpoints, type RunResult } from '@resnet-ts/trainer/node';
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { h5Keys, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
+import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
-
-/** Exit code after Ctrl-C: the checkpoint was saved; `--resume` continues (128 + SIGINT, as shells do). */
-export const EXIT_INTERRUPTED = 130;
 
 const positiveNumber = (value: string): number => {
   const n = Number(value);
@@ -35,18 +33,6 @@ function defaultRunDir(model: string): string {
   return join('runs', `${model}-${stamp}`);
 }
 
-/** Ctrl-C once: stop after the current batch, save, exit 130. Twice: exit now. */
-function interruptOnSigint(): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    warnLine('resnet: interrupted; saving a checkpoint (Ctrl-C again to quit without saving)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
-}
-
 /** The flags commander parsed: the recipe flags (see train-recipe.ts) and these. */
 interface TrainFlags extends Record<string, unknown> {
   config?: string;
@@ -56,6 +42,7 @@ interface TrainFlags extends Record<string, unknown> {
   epochs?: number;
   workers?: number;
   preciseBn?: number;
+  keepCheckpoints?: KeepCheckpoints;
 }
 
 export function registerTrain(program: Command, context: CliContext): void {
@@ -104,6 +91,9 @@ export function registerTrain(program: Command, context: CliContext): void {
     .addOption(new Option('--synthetic-train <n>', 'synthetic training images (default 768)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-val <n>', 'synthetic validation images (default 96)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-difficulty <level>', 'clutter of the synthetic images (default easy)').choices(SYNTHETIC_DIFFICULTIES))
+    .addOption(
+      new Option('--keep-checkpoints <which>', 'checkpoints kept once the run completes: all (last, resumable with more --epochs, and best), last, best (weights only) or none (only model/); default all').choices(KEEP_CHECKPOINTS),
+    )
     .option('--json', 'print the result as JSON (progress goes to stderr)')
     .option('--print-recipe', 'print the run\'s recipe as JSON (also valid YAML for --config) and exit without training')
     .addHelpText('after', RECIPE_HELP)
@@ -115,7 +105,7 @@ export function registerTrain(program: Command, context: CliContext): void {
         await resumeCommand(flags.resume, explicit, context);
         return;
       }
-      const { config, resume: _r, json: _j, printRecipe, ...settings } = explicit;
+      const { config, resume: _r, json: _j, printRecipe, keepCheckpoints, ...settings } = explicit;
       // The whole run is settled (and every bad value reported, exit 2) before anything is opened.
       const { recipe, out } = await trainRecipe(settings, config);
       if (printRecipe) {
@@ -162,6 +152,8 @@ export function registerTrain(program: Command, context: CliContext): void {
             callbacks: [progressOf(flags.json === true)],
             signal,
             title: `${spec.name} on ${source}`,
+            onNotice: (message) => warnLine(`resnet: ${message}`),
+            ...(keepCheckpoints ? { keepCheckpoints } : {}),
           }),
         );
         report(run, flags.json === true);
@@ -177,24 +169,27 @@ function progressOf(json: boolean) {
   return progressCallback({ write: (text) => stream.write(text), tty: stream.isTTY === true });
 }
 
+/** Runs training with SIGINT/SIGTERM saving a checkpoint; reports an interrupted run with 128 + the signal. */
 async function withInterrupt(fn: (signal: AbortSignal) => Promise<RunResult>): Promise<RunResult> {
-  const interrupt = interruptOnSigint();
+  const interrupt = interruptOnSignals();
+  let run: RunResult;
   try {
-    return await fn(interrupt.signal);
+    run = await fn(interrupt.signal);
   } catch (error) {
     if (error instanceof NonFiniteLossError) throw new CliError(error.message);
     throw error;
   } finally {
     interrupt.release();
   }
+  if (run.result.stopReason === 'aborted') {
+    warnLine(`resnet: checkpoint saved at step ${run.result.step}; continue with: resnet train --resume ${run.runDir}`);
+    throw new CliError(`training interrupted (run folder ${run.runDir})`, exitCodeOf(interrupt.received() ?? 'SIGINT'));
+  }
+  return run;
 }
 
 function report(run: RunResult, json: boolean): void {
   const { result, evaluation } = run;
-  if (result.stopReason === 'aborted') {
-    warnLine(`resnet: checkpoint saved at step ${result.step}; continue with: resnet train --resume ${run.runDir}`);
-    throw new CliError(`training interrupted (run folder ${run.runDir})`, EXIT_INTERRUPTED);
-  }
   const summary = {
     runDir: run.runDir,
     stopReason: result.stopReason,
@@ -233,10 +228,10 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   const info = await readRunInfo(runDir);
   if (!info) throw new UsageError(`--resume ${runDir}: not a run folder (no run.json)`);
   // Settings that do not change the trained weights (precise BN only touches BatchNorm statistics).
-  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe']);
+  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe', 'keepCheckpoints']);
   const ignored = Object.keys(explicit).filter((key) => !allowed.has(key));
   if (ignored.length > 0) {
-    throw new UsageError(`--resume continues with the run's saved settings; only --epochs, --workers and --precise-bn may change (got --${ignored.join(', --')})`);
+    throw new UsageError(`--resume continues with the run's saved settings; only --epochs, --workers, --precise-bn and --keep-checkpoints may change (got --${ignored.join(', --')})`);
   }
   const { recipe } = info;
   if (explicit.printRecipe) {
@@ -258,6 +253,8 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         ...(explicit.preciseBn !== undefined ? { preciseBnBatches: explicit.preciseBn } : {}),
         callbacks: [progressOf(explicit.json === true)],
         signal,
+        onNotice: (message) => warnLine(`resnet: ${message}`),
+        ...(explicit.keepCheckpoints ? { keepCheckpoints: explicit.keepCheckpoints } : {}),
       }),
     );
     report(run, explicit.json === true);

@@ -1,16 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
-import { fileIO } from '@resnet-ts/zoo/node';
+import { fileIO, replaceFolderAtomic } from '@resnet-ts/zoo/node';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointData, CheckpointStore, CheckpointTag, TrainingState } from '../checkpoint';
 import type { TrainConfig } from '../config';
-import { replaceFolderAtomic } from './atomic';
+import { linkIdenticalFiles } from './link-identical';
 
 /**
  * Checkpoints as folders of a run directory:
  * `checkpoints/<tag>/{model/, optimizer.json, optimizer.bin, state.json}` plus `<key>.json` and
  * `<key>.bin` for each callback's tensors (`ema`, `early-stopping`), listed in state.json.
- * Each checkpoint folder is replaced atomically, so a crash mid-save keeps the previous one.
+ * Each checkpoint folder is replaced atomically, so a crash mid-save keeps the previous one
+ * (as `<tag>.old` between the two renames). Weight shards identical to those of the other
+ * checkpoint or of the final `model/` are hard links to them (stored once).
  */
 export class FolderCheckpointStore implements CheckpointStore {
   constructor(readonly runDir: string) {}
@@ -20,8 +22,11 @@ export class FolderCheckpointStore implements CheckpointStore {
   }
 
   async save(tag: CheckpointTag, checkpoint: CheckpointData): Promise<void> {
-    await replaceFolderAtomic(this.folder(tag), async (temp) => {
+    const other = await readableFolder(this.folder(tag === 'last' ? 'best' : 'last'));
+    const folder = this.folder(tag);
+    await replaceFolderAtomic(folder, async (temp) => {
       await fileIO(join(temp, 'model')).save!(checkpoint.model);
+      await linkIdenticalFiles(join(temp, 'model'), [...(other ? [join(other, 'model')] : []), join(this.runDir, 'model')]);
       await writeTensors(temp, 'optimizer', checkpoint.optimizer.slots, {
         type: checkpoint.optimizer.type,
         iterations: checkpoint.optimizer.iterations,
@@ -30,7 +35,7 @@ export class FolderCheckpointStore implements CheckpointStore {
       for (const key of tensorKeys) await writeTensors(temp, key, checkpoint.tensors[key], {});
       const meta = { state: checkpoint.state, config: checkpoint.config, classNames: checkpoint.classNames, tensors: tensorKeys };
       await writeFile(join(temp, 'state.json'), JSON.stringify(meta));
-    });
+    }, { backup: `${folder}.old`, what: 'cannot write the checkpoint' });
   }
 
   async load(tag: CheckpointTag): Promise<CheckpointData | null> {

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pickConfig, type TrainConfig } from '../config';
 import { parseRecipe, recipeHash, type Recipe, type RecipeInput } from '../recipe';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '@resnet-ts/zoo/node';
 
 export const RUN_FORMAT = 'resnet-ts/run';
 

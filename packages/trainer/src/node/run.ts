@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
-import { fileIO } from '@resnet-ts/zoo/node';
-import { stat } from 'node:fs/promises';
+import { fileIO, writeFileAtomic } from '@resnet-ts/zoo/node';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { historyToCsv, toJsonl } from '../callbacks/history-format';
@@ -14,8 +14,9 @@ import { evaluate, type EvaluationResult } from '../evaluate';
 import { parseRecipe, type Recipe, type RecipeInput } from '../recipe';
 import { renderReport } from '../report/html';
 import { train, type TrainOptions, type TrainResult } from '../train';
-import { writeFileAtomic } from './atomic';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
+import { linkIdenticalFiles } from './link-identical';
+import { openRunFolder, removeCreatedFolder } from './run-folder';
 import { readRunInfo, writeRunJson } from './run-json';
 
 /**
@@ -38,7 +39,19 @@ export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
    * training section is this run's own settings.
    */
   recipe?: Pick<RecipeInput, 'model' | 'data'>;
+  /**
+   * Which checkpoints stay once the run completes (Lightning's `save_last` / `save_top_k`): `all`
+   * (default: `last`, with the optimizer state, to continue with `resumeRun({ epochs })`, and
+   * `best`), `last`, `best` (weights only), or `none` (only the final `model/`). While the run
+   * trains both are kept, since a killed run resumes from `last`.
+   */
+  keepCheckpoints?: KeepCheckpoints;
+  /** One-line notices (a stale lock taken over, debris of a killed run removed). Default: stderr. */
+  onNotice?: (message: string) => void;
 }
+
+export const KEEP_CHECKPOINTS = ['all', 'last', 'best', 'none'] as const;
+export type KeepCheckpoints = (typeof KEEP_CHECKPOINTS)[number];
 
 export interface RunResult {
   runDir: string;
@@ -70,6 +83,9 @@ export async function finishRun(
   options: { val?: TrainingDataset; title?: string; reportImages?: number; batchSize?: number } = {},
 ): Promise<EvaluationResult | undefined> {
   await fileIO(join(runDir, 'model')).save!(await modelToArtifacts(model));
+  // The final weights are usually those of `last` or `best`: store them once.
+  const checkpoints = [join(runDir, 'checkpoints', 'last', 'model'), join(runDir, 'checkpoints', 'best', 'model')];
+  await linkIdenticalFiles(join(runDir, 'model'), checkpoints);
   const evaluation = options.val
     ? await evaluate(model, options.val, {
         batchSize: options.batchSize ?? result.config.batchSize,
@@ -119,17 +135,55 @@ async function runWithStore(
     return { runDir, result };
   }
   const evaluation = await finishRun(runDir, options.model, result, options);
+  await dropCheckpoints(runDir, options.keepCheckpoints ?? 'all');
   return { runDir, result, ...(evaluation ? { evaluation } : {}) };
 }
 
-/** Trains into a run directory (created if needed): checkpoints, metrics, final model and report. */
+/** Removes the checkpoints of a completed run that `keep` does not name (with their `.old` copies). */
+async function dropCheckpoints(runDir: string, keep: KeepCheckpoints): Promise<void> {
+  const drop = { all: [], last: ['best'], best: ['last'], none: ['last', 'best'] }[keep];
+  for (const tag of drop) {
+    const folder = join(runDir, 'checkpoints', tag);
+    await rm(folder, { recursive: true, force: true });
+    await rm(`${folder}.old`, { recursive: true, force: true });
+  }
+}
+
+const stderrNotice = (message: string) => void process.stderr.write(`${message}\n`);
+
+/**
+ * Trains into a run directory (created if needed): checkpoints, metrics, final model and report.
+ * The folder is locked while the run trains (a second process on it is refused); when the run
+ * fails before its first checkpoint (bad input found at setup), what this call created is removed.
+ */
 export async function trainRun(options: RunOptions): Promise<RunResult> {
   const runDir = resolve(options.runDir);
-  if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
-    throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
+  const { lock, created } = await openRunFolder(runDir, { create: true, onNotice: options.onNotice ?? stderrNotice });
+  try {
+    if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
+      throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
+    }
+    await writeRunJson(runDir, runRecipe(options), [...options.train.classNames]);
+    try {
+      return await runWithStore(options, {});
+    } catch (error) {
+      if (!(error instanceof NonFiniteLossError) && !(await readableFolder(join(runDir, 'checkpoints', 'last')))) {
+        await removeUnstartedRun(runDir, created);
+      }
+      throw error;
+    }
+  } finally {
+    await lock.release();
   }
-  await writeRunJson(runDir, runRecipe(options), [...options.train.classNames]);
-  return runWithStore(options, {});
+}
+
+/** Removes what a run that never trained a checkpoint wrote: the folders it created, else its files. */
+async function removeUnstartedRun(runDir: string, created: string | undefined): Promise<void> {
+  if (created) {
+    await removeCreatedFolder(runDir, created);
+    return;
+  }
+  for (const name of ['run.json', 'metrics.jsonl', 'history.csv', 'checkpoints']) await rm(join(runDir, name), { recursive: true, force: true });
 }
 
 /** The recipe of a run started with `options`. */
@@ -150,8 +204,16 @@ export interface ResumeOptions extends Omit<RunOptions, 'model'> {
  */
 export async function resumeRun(options: ResumeOptions): Promise<RunResult & { model: tf.LayersModel }> {
   const runDir = resolve(options.runDir);
-  const store = new FolderCheckpointStore(runDir);
-  const checkpoint = await store.load('last');
+  const { lock } = await openRunFolder(runDir, { create: false, onNotice: options.onNotice ?? stderrNotice });
+  try {
+    return await resumeLocked(runDir, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function resumeLocked(runDir: string, options: ResumeOptions): Promise<RunResult & { model: tf.LayersModel }> {
+  const checkpoint = await new FolderCheckpointStore(runDir).load('last');
   if (!checkpoint) throw new Error(`${runDir}: no checkpoint to resume from (expected checkpoints/last/state.json).`);
   try {
     const model = options.model ?? (await artifactsToModel(checkpoint.model));

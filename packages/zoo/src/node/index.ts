@@ -11,3 +11,11 @@ export {
   type ProgressStream,
 } from './download/download-progress';
 export { imagenetWeightsFile, type ImagenetWeightsFileOptions } from './imagenet-weights-file';
+export {
+  writeFileAtomic,
+  replaceFolderAtomic,
+  removeStaleTemps,
+  replaceWithHardLink,
+  processAlive,
+  type ReplaceFolderOptions,
+} from './atomic';
