@@ -7,7 +7,7 @@ import { openDataSource, readRunInfo, resumeRun, trainRun, type RunResult } from
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
-import { integerAtLeast, positiveInteger } from '../options';
+import { inputSize, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
@@ -66,7 +66,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--config <file>', 'JSON or YAML recipe file (model/data/training sections, or flag names in camelCase); flags win over it')
     .option('--resume <run>', 'continue the run in this folder from its last checkpoint')
     .addOption(new Option('--model <name>', 'model variant (default resnet50)').choices(listModels()))
-    .addOption(new Option('--input-size <n>', 'input height and width (default 64; 32 for synthetic)').argParser(integerAtLeast(32)))
+    .addOption(new Option('--input-size <n>', 'input height and width (default 64; 32 for synthetic)').argParser(inputSize))
     .addOption(new Option('--batch-size <n>', 'batch size (default 32)').argParser(positiveInteger))
     .addOption(new Option('--epochs <n>', 'epochs (default 20)').argParser(positiveInteger))
     .addOption(new Option('--lr <rate>', 'base / peak learning rate (default 0.001)').argParser(positiveNumber))
