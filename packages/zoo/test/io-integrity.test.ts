@@ -177,6 +177,20 @@ describe('sizes in a topology are checked before the model is built', () => {
     await expect(tf.loadLayersModel(fileIO(dir))).rejects.toThrow(/layer "conv": "kernel_size" must be positive integers, got \[3,-1\]/);
   });
 
+  it('never counts more weights than a model has, also with batch norm on another axis than the channels', () => {
+    // The notebook's shortcut BN normalises axis 1 (rows): 2 rows here, against 64 channels.
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [2, 2, 3], filters: 64, kernelSize: 1 }),
+        tf.layers.batchNormalization({ axis: 1 }),
+        tf.layers.globalAveragePooling2d({}),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    expect(topologyWeights(model.toJSON(undefined, false), 'rows-bn').count).toBeLessThanOrEqual(model.countParams());
+    model.dispose();
+  });
+
   it('never counts more weights than a ResNet has', () => {
     const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: 5 });
     const { count } = topologyWeights(model.toJSON(undefined, false), 'resnet18');

@@ -80,7 +80,9 @@ class Walker {
     }
     if (className in CONV_RANK) {
       const filters = this.size(name, config, 'filters');
-      return this.add(name, className, { count: this.kernel(name, config, CONV_RANK[className]) * input * filters + bias(filters), channels: filters, key: 'filters' });
+      // Keras's grouped convolutions see a 1/groups slice of the input channels.
+      const seen = Math.max(1, Math.floor(input / this.size(name, config, 'groups', 1)));
+      return this.add(name, className, { count: this.kernel(name, config, CONV_RANK[className]) * seen * filters + bias(filters), channels: filters, key: 'filters' });
     }
     if (className in SEPARABLE_RANK) {
       const filters = this.size(name, config, 'filters');
@@ -106,8 +108,10 @@ class Walker {
       return this.add(name, className, { count: RNN_GATES[className] * units * (input + units), channels: units, key: 'units' });
     }
     if (className === 'BatchNormalization') {
-      // gamma and beta may be switched off; the moving mean and variance never are.
-      return this.add(name, className, { count: 2 * input, channels: input });
+      // gamma and beta may be switched off; the moving mean and variance never are. On another
+      // axis than the channels (the notebook's axis 1: image rows) the size is unknown here.
+      const onChannels = config.axis === undefined || config.axis === -1 || (Array.isArray(config.axis) && config.axis.length === 1 && config.axis[0] === -1);
+      return this.add(name, className, { count: onChannels ? 2 * input : 0, channels: input });
     }
     if (className === 'InputLayer') {
       const shape = config.batch_input_shape ?? config.batchInputShape;
