@@ -102,8 +102,8 @@ describe('resnet convert', () => {
     expect(value.modelCard).toEqual(card);
     // The saved card also lists the folder's shards with their SHA-256 (checked when it loads).
     const saved = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
-    const { shards, ...weights } = saved.userDefinedMetadata.modelCard.weights;
-    expect({ ...saved.userDefinedMetadata, modelCard: { ...saved.userDefinedMetadata.modelCard, weights } }).toEqual({ modelCard: card });
+    const { shards, ...savedWeights } = saved.userDefinedMetadata.modelCard.weights;
+    expect({ ...saved.userDefinedMetadata, modelCard: { ...saved.userDefinedMetadata.modelCard, weights: savedWeights } }).toEqual({ modelCard: card });
     expect(shards.map((s: { path: string }) => s.path)).toEqual(saved.weightsManifest[0].paths);
     expect(shards.every((s: { sha256: string }) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
     const predicted = runCliJson<PredictJson>([...cpu, 'predict', out, writeImage(), '--engine', 'tfjs', '--json']);
