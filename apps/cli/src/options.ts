@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_INPUT_CHANNELS, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 
 /**
  * Parsers for option values. Commander turns the InvalidArgumentError into a usage error that
@@ -16,6 +17,27 @@ export function integerAtLeast(min: number): (value: string) => number {
     return parsed;
   };
 }
+
+/** An integer in `min..max`, written in decimal. */
+export function integerBetween(min: number, max: number): (value: string) => number {
+  const atLeast = integerAtLeast(min);
+  return (value) => {
+    let parsed: number;
+    try {
+      parsed = atLeast(value);
+    } catch {
+      parsed = NaN;
+    }
+    if (!(parsed <= max)) throw new InvalidArgumentError(`Expected an integer from ${min} to ${max}.`);
+    return parsed;
+  };
+}
+
+/** `--input-size`: height and width a ResNet accepts, checked before anything is allocated. */
+export const inputSize = integerBetween(MIN_INPUT_SIZE, MAX_INPUT_SIZE);
+
+/** `--channels`: input channels a ResNet accepts. */
+export const inputChannels = integerBetween(1, MAX_INPUT_CHANNELS);
 
 /** An integer >= 1. */
 export const positiveInteger = integerAtLeast(1);

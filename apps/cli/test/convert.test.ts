@@ -100,7 +100,12 @@ describe('resnet convert', () => {
       weights: { source: 'keras-h5', path: 'resnet50.h5' },
     };
     expect(value.modelCard).toEqual(card);
-    expect(JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')).userDefinedMetadata).toEqual({ modelCard: card });
+    // The saved card also lists the folder's shards with their SHA-256 (checked when it loads).
+    const saved = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
+    const { shards, ...savedWeights } = saved.userDefinedMetadata.modelCard.weights;
+    expect({ ...saved.userDefinedMetadata, modelCard: { ...saved.userDefinedMetadata.modelCard, weights: savedWeights } }).toEqual({ modelCard: card });
+    expect(shards.map((s: { path: string }) => s.path)).toEqual(saved.weightsManifest[0].paths);
+    expect(shards.every((s: { sha256: string }) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
     const predicted = runCliJson<PredictJson>([...cpu, 'predict', out, writeImage(), '--engine', 'tfjs', '--json']);
     expect(predicted.value.normalization).toBe('caffe');
     expect(predicted.stderr).not.toMatch(/model card/);

@@ -59,6 +59,11 @@ describe('resnet train recipe', () => {
     expect(usageError(['--config', file])).toContain(`--config ${file}: epochs: expected a number, got "2"`);
   });
 
+  it('`imageSize: [100000, 100000]` in a recipe file exits 2 naming the key and the bounds, before anything is allocated', () => {
+    const file = config('huge.yaml', 'data:\n  kind: synthetic\n  imageSize: [100000, 100000]\n');
+    expect(usageError(['--config', file])).toContain(`--config ${file}: data.imageSize: must be from 32 to 2048 for a ResNet, got [100000, 100000]`);
+  });
+
   it('names the key path of a nested recipe file, and the flag of a value that needs another', () => {
     const nested = config('nested.yaml', 'training:\n  optimizer: { type: nadam }\n  epoch: 3\n');
     const stderr = usageError(['--config', nested]);

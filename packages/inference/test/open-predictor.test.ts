@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportOnnx } from '@resnet-ts/onnx';
@@ -114,5 +114,21 @@ describe('openPredictor', () => {
     writeFileSync(broken, 'plain text, not protobuf');
     await expect(openPredictor(broken)).rejects.toThrow(/broken\.onnx: not an ONNX model file/);
     await expect(openPredictor(foreignOnnx, { engine: 'tfjs' })).rejects.toThrow(/^engine tfjs cannot run .*foreign\.onnx/);
+  });
+
+  it('refuses a tfjs folder without its weights manifest, and an empty .onnx file, naming each, before building anything', async () => {
+    const stripped = path.join(temp.dir(), 'no-manifest');
+    cpSync(cardedFolder, stripped, { recursive: true });
+    const json = JSON.parse(readFileSync(path.join(stripped, 'model.json'), 'utf8'));
+    delete json.weightsManifest;
+    writeFileSync(path.join(stripped, 'model.json'), JSON.stringify(json));
+    const empty = path.join(temp.dir(), 'empty.onnx');
+    writeFileSync(empty, new Uint8Array(0));
+    const before = tf.memory().numTensors;
+    for (const engine of ['tfjs', 'auto'] as const) {
+      await expect(openPredictor(stripped, { engine })).rejects.toThrow(`${path.join(stripped, 'model.json')}: no "weightsManifest"`);
+    }
+    await expect(openPredictor(empty)).rejects.toThrow(`${empty}: the file is empty (0 bytes), not an ONNX model`);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

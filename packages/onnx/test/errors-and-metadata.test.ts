@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import protobuf from 'protobufjs/light.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/export-onnx';
 import { OnnxExportError } from '../src/errors';
@@ -85,6 +86,34 @@ describe('metadata_props', () => {
       const text = path.join(dir, 'notes.onnx');
       await writeFile(text, '\u0007 not protobuf');
       await expect(readOnnxMetadataFile(text)).rejects.toThrow(/notes\.onnx: not an ONNX model file/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names an empty file, and one cut right after a field, instead of reporting no input size', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'resnet-onnx-meta-'));
+    try {
+      const empty = path.join(dir, 'empty.onnx');
+      await writeFile(empty, new Uint8Array(0));
+      await expect(readOnnxMetadataFile(empty)).rejects.toThrow(`${empty}: the file is empty (0 bytes), not an ONNX model`);
+      const bytes = exportOnnx(buildMiniResNet({ classes: 3 }));
+      // The header fields (ir_version, producer...) come before the graph: cut where the graph starts.
+      const reader = protobuf.Reader.create(bytes);
+      let graphAt = 0;
+      while (reader.pos < reader.len) {
+        const at = reader.pos;
+        const tag = reader.uint32();
+        if (tag >>> 3 === 7) {
+          graphAt = at;
+          break;
+        }
+        reader.skipType(tag & 7);
+      }
+      expect(graphAt).toBeGreaterThan(0);
+      const cut = path.join(dir, 'cut.onnx');
+      await writeFile(cut, bytes.subarray(0, graphAt));
+      await expect(readOnnxMetadataFile(cut)).rejects.toThrow(`${cut}: not a complete ONNX model: no graph and opset_import in its ${graphAt} bytes`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +44,14 @@ describe('model cards in run folders', () => {
     expect(loaded.card.preprocessing.normalization).toBe('unit');
     expect(loaded.cardNotice).toBe('no model card; assuming unit normalization');
     loaded.model.dispose();
+  });
+
+  it('refuses a run whose model.json lost its weights manifest, naming the file, instead of loading random weights', async () => {
+    const run = join(dir, 'stripped-run');
+    await cp(runV01, run, { recursive: true });
+    const modelJson = join(run, 'checkpoints', 'best', 'model', 'model.json');
+    const { weightsManifest: _dropped, ...json } = JSON.parse(await readFile(modelJson, 'utf8'));
+    await writeFile(modelJson, JSON.stringify(json));
+    await expect(loadRunModel(run)).rejects.toThrow(`${modelJson}: no "weightsManifest"`);
   });
 });

@@ -1,7 +1,7 @@
 // Models: the generic builder and its options.
 export { buildResNet, type ResNetArchitecture } from './models/build-resnet';
 export type { ResNetOptions, ClassifierActivation, Pooling } from './models/options';
-export { MIN_INPUT_SIZE } from './models/options';
+export { MAX_INPUT_CHANNELS, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from './models/options';
 export { stackFnFor, type StackFn, type BlockType } from './models/stages';
 
 // Registry: timm-style listModels / createModel / getModelConfig / registerModel.

@@ -39,6 +39,8 @@ describe('model options', () => {
 
   it.each<[string, ResNetOptions, RegExp]>([
     ['a 31-pixel input', { inputShape: [31, 64, 3] }, /resnet50: inputShape \[31,64,3\] is too small; height and width must be at least 32/],
+    ['a 100000-pixel input', { inputShape: [100000, 100000, 3] }, /resnet50: inputShape \[100000,100000,3\] is too large; height and width must be at most 2048/],
+    ['a million channels', { inputShape: [64, 64, 1_000_000] }, /resnet50: inputShape \[64,64,1000000\] has too many channels; at most 1024/],
     ['a 2D input shape', { inputShape: [64, 64] as unknown as [number, number, number] }, /inputShape must be \[height, width, channels\]/],
     ['a fractional dimension', { inputShape: [64.5, 64, 3] }, /positive integers/],
     ['zero classes', { classes: 0 }, /classes must be a positive integer, got 0/],

@@ -21,7 +21,7 @@ import {
 import { fileIO } from '@resnet-ts/zoo/node';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { integerAtLeast, positiveInteger } from '../options';
+import { inputSize, positiveInteger } from '../options';
 import { formatCount, printJson, printLine } from '../output';
 
 interface ConvertOptions {
@@ -54,7 +54,7 @@ export function registerConvert(program: Command, context: CliContext): void {
     .argument('<in>', 'a Keras .h5 file, or a tfjs model folder / model.json')
     .argument('<out>', 'an .h5 path (Keras save_weights layout) or a folder for model.json + 4 MiB shards')
     .addOption(new Option('--model <name>', 'build this registry model and load <in> into it (needed for weights-only .h5)').choices(listModels()))
-    .addOption(new Option('--input-size <n>', 'input height and width with --model (default: the model default)').argParser(integerAtLeast(32)))
+    .addOption(new Option('--input-size <n>', 'input height and width with --model (default: the model default)').argParser(inputSize))
     .addOption(new Option('--classes <n>', 'classes of the classifier head with --model (default: 1000)').argParser(positiveInteger))
     .option('--skip-mismatch', 'leave layers whose shapes differ (e.g. another head) at their initial values')
     .addOption(new Option('--quantize <dtype>', 'quantise float32 weights of a tfjs output').choices(['float16', 'uint8']))

@@ -3,7 +3,7 @@ import { Argument, Option } from 'commander';
 import { createModel, formatSummary, getModelConfig, listModels, summarizeModel, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { integerAtLeast, positiveInteger } from '../options';
+import { inputChannels, inputSize, positiveInteger } from '../options';
 import { printJson, printLine } from '../output';
 
 interface SummaryOptions {
@@ -22,8 +22,8 @@ export function registerSummary(program: Command, context: CliContext): void {
     .command('summary')
     .description("print a model's layer table and parameter counts, like Keras's model.summary()")
     .addArgument(new Argument('<model>', 'registry name (see `resnet models`)').choices(listModels()))
-    .addOption(new Option('--input-size <n>', 'input height and width (default: the model default, 224)').argParser(integerAtLeast(32)))
-    .addOption(new Option('--channels <n>', 'input channels (default: 3)').argParser(positiveInteger))
+    .addOption(new Option('--input-size <n>', 'input height and width (default: the model default, 224)').argParser(inputSize))
+    .addOption(new Option('--channels <n>', 'input channels (default: 3)').argParser(inputChannels))
     .addOption(new Option('--classes <n>', 'classes of the classifier head (default: 1000)').argParser(positiveInteger))
     .option('--no-top', 'leave out the classifier head (Keras include_top=False)')
     .addOption(new Option('--pooling <mode>', 'global pooling of the features, with --no-top').choices(['avg', 'max', 'none']))

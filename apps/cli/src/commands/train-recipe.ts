@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
-import { listModels, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
+import { listModels, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
 
@@ -165,7 +165,9 @@ function trainableIssues(recipe: Recipe): RecipeIssue[] {
   if (recipe.model.weights !== null) issues.push({ path: ['model', 'weights'], message: 'starting weights are not loaded yet; leave it null' });
   if (recipe.data === null || recipe.data.kind === 'memory') issues.push({ path: ['data', 'kind'], message: 'resnet train reads synthetic, folder, csv or hdf5 data' });
   const size = recipe.data?.imageSize ?? [];
-  if (size.some((n) => n < MIN_INPUT_SIZE)) issues.push({ path: ['data', 'imageSize'], message: `must be at least ${MIN_INPUT_SIZE} for a ResNet, got [${size.join(', ')}]` });
+  if (size.some((n) => n < MIN_INPUT_SIZE || n > MAX_INPUT_SIZE)) {
+    issues.push({ path: ['data', 'imageSize'], message: `must be from ${MIN_INPUT_SIZE} to ${MAX_INPUT_SIZE} for a ResNet, got [${size.join(', ')}]` });
+  }
   return issues;
 }
 

@@ -7,7 +7,7 @@ import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, trainRun, typ
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
-import { h5Keys, integerAtLeast, positiveInteger } from '../options';
+import { h5Keys, inputSize, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
@@ -53,7 +53,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--config <file>', 'JSON or YAML recipe file (model/data/training sections, or flag names in camelCase); flags win over it')
     .option('--resume <run>', 'continue the run in this folder from its last checkpoint')
     .addOption(new Option('--model <name>', 'model variant (default resnet50)').choices(listModels()))
-    .addOption(new Option('--input-size <n>', 'input height and width (default 64; 32 for synthetic)').argParser(integerAtLeast(32)))
+    .addOption(new Option('--input-size <n>', 'input height and width (default 64; 32 for synthetic)').argParser(inputSize))
     .addOption(new Option('--batch-size <n>', 'batch size (default 32)').argParser(positiveInteger))
     .addOption(new Option('--epochs <n>', 'epochs (default 20)').argParser(positiveInteger))
     .addOption(new Option('--lr <rate>', 'base / peak learning rate (default 0.001)').argParser(positiveNumber))

@@ -25,7 +25,9 @@ export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
 
 /** ModelProto.metadata_props. */
 export const METADATA_PROPS_FIELD = 14;
-const GRAPH_FIELD = 7;
+/** ModelProto.graph and ModelProto.opset_import: every ONNX model has both. */
+export const GRAPH_FIELD = 7;
+export const OPSET_IMPORT_FIELD = 8;
 
 /**
  * Reads only `metadata_props` (field 14) of an ONNX file, skipping the graph and its weights

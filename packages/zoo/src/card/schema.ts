@@ -9,6 +9,20 @@ export const WEIGHT_SOURCES = ['random', 'trained', 'keras-h5', 'tfjs', 'imagene
 
 const positiveInteger = z.number().int().positive();
 
+/**
+ * One weight shard of a tfjs model folder as it was written: its manifest path, byte length and
+ * SHA-256 (lower-case hex, what `sha256sum` prints), so a loader notices a corrupt, swapped or
+ * duplicated shard before building the model.
+ */
+export const shardChecksumSchema = z.object({
+  path: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits'),
+});
+
+/** A model card's shard checksums (`weights.shards`). */
+export type ShardChecksum = z.infer<typeof shardChecksumSchema>;
+
 /** The `ResNetOptions` that rebuild the architecture (`createModel(name, { inputShape: inputSize, ...options })`). */
 const architectureOptions = z.object({
   includeTop: z.boolean(),
@@ -53,6 +67,12 @@ export const modelCardSchema = z
       path: z.string().optional(),
       url: z.string().optional(),
       note: z.string().optional(),
+      /**
+       * The shards of the tfjs model folder this card was saved in, written by `fileIO` and
+       * checked (then dropped: they describe those files, not the model) when the folder loads.
+       * Absent in cards written before 0.2 and in other formats.
+       */
+      shards: z.array(shardChecksumSchema).optional(),
     }),
     /** Hash of the training recipe that produced the weights, when known. */
     recipeHash: z.string().min(1).optional(),

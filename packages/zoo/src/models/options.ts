@@ -6,7 +6,7 @@ export type Pooling = 'avg' | 'max';
 
 /** Options of every ResNet builder, as Keras applications name them. */
 export interface ResNetOptions {
-  /** Input shape, channels last `[height, width, channels]`; each spatial dim >= 32. Default [224, 224, 3]. */
+  /** Input shape, channels last `[height, width, channels]`; height and width 32..2048, channels 1..1024. Default [224, 224, 3]. */
   inputShape?: [number, number, number];
   /** Include the `avg_pool` + `predictions` classifier head. Default true. */
   includeTop?: boolean;
@@ -52,3 +52,13 @@ export const DEFAULT_INPUT_SHAPE: [number, number, number] = [224, 224, 3];
 
 /** Keras's smallest accepted spatial size for ResNets: 32 (five stride-2 reductions down to 1x1). */
 export const MIN_INPUT_SIZE = 32;
+
+/**
+ * Largest height and width accepted: at 2048 one image's first activation (conv1, 1024x1024x64
+ * float32) is already 256 MiB, more than all of ResNet50's weights. Checked up front, so 100000
+ * is an error naming the option rather than "Invalid typed array length" deep inside tfjs.
+ */
+export const MAX_INPUT_SIZE = 2048;
+
+/** Most input channels accepted (conv1's kernel grows with them: 1024 channels make 3.2 M weights). */
+export const MAX_INPUT_CHANNELS = 1024;

@@ -1,5 +1,5 @@
 import { assertWeightsSupported } from './check-weights';
-import { DEFAULT_INPUT_SHAPE, MIN_INPUT_SIZE, type ResNetOptions, type ResolvedResNetOptions } from './options';
+import { DEFAULT_INPUT_SHAPE, MAX_INPUT_CHANNELS, MAX_INPUT_SIZE, MIN_INPUT_SIZE, type ResNetOptions, type ResolvedResNetOptions } from './options';
 
 const POOLINGS = ['avg', 'max'];
 const ACTIVATIONS = ['softmax', 'sigmoid', null];
@@ -27,6 +27,12 @@ export function resolveResNetOptions(options: ResNetOptions, defaultName: string
     throw new Error(
       `${where}: inputShape ${JSON.stringify(inputShape)} is too small; height and width must be at least ${MIN_INPUT_SIZE}`,
     );
+  }
+  if (height > MAX_INPUT_SIZE || width > MAX_INPUT_SIZE) {
+    throw new Error(`${where}: inputShape ${JSON.stringify(inputShape)} is too large; height and width must be at most ${MAX_INPUT_SIZE}`);
+  }
+  if (channels > MAX_INPUT_CHANNELS) {
+    throw new Error(`${where}: inputShape ${JSON.stringify(inputShape)} has too many channels; at most ${MAX_INPUT_CHANNELS}`);
   }
   if (resolved.weights !== null && channels !== 3) {
     throw new Error(`${where}: pretrained weights need 3 input channels, inputShape has ${channels}; use weights: null`);

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { checkModelArtifacts } from './model-artifacts';
 import { quantizeArtifacts } from './model-files';
+import { withoutShardChecksums } from './shard-checksums';
 import type { QuantizationMode } from './quantize';
 import type { ModelFileLimits } from './weight-specs';
 
@@ -11,7 +12,8 @@ export interface GuardOptions extends ModelFileLimits {
 
 /**
  * Wraps any tfjs IOHandler (IndexedDB, downloads, http, memory): loaded artifacts are checked
- * (dtypes, shapes, weight byte length) before a model is built from them; saves can be quantised.
+ * (weights present, dtypes, shapes, weight byte length, the topology's needs, the card's shard
+ * checksums) before a model is built from them; saves can be quantised.
  */
 export function guardIOHandler(handler: tf.io.IOHandler, label: string, options: GuardOptions = {}): tf.io.IOHandler {
   const guarded: tf.io.IOHandler = {};
@@ -21,7 +23,7 @@ export function guardIOHandler(handler: tf.io.IOHandler, label: string, options:
   }
   if (handler.save) {
     const save = handler.save.bind(handler);
-    guarded.save = async (artifacts) => save(quantizeArtifacts(artifacts, options.quantize));
+    guarded.save = async (artifacts) => save(quantizeArtifacts(withoutShardChecksums(artifacts), options.quantize));
   }
   return guarded;
 }

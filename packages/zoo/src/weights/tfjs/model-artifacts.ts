@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { assertJsonShape } from './json-limits';
+import { cardShardChecksums, verifyShardChecksum, withoutShardChecksums } from './shard-checksums';
 import { assertRelativeShardPath } from './shard-paths';
-import { weightSpecsBytes, type ModelFileLimits } from './weight-specs';
+import { assertTopologyWeights } from './topology-weights';
+import { DEFAULT_MAX_WEIGHT_BYTES, weightSpecElements, weightSpecsBytes, type ModelFileLimits } from './weight-specs';
 
 /**
  * Reads one shard, given its manifest path (already checked to be relative). `maxBytes` is what
@@ -8,8 +11,21 @@ import { weightSpecsBytes, type ModelFileLimits } from './weight-specs';
  */
 export type ShardReader = (path: string, maxBytes: number) => Promise<ArrayBuffer>;
 
-/** Parses and checks a model.json text: a topology and a well-formed weights manifest. */
+/** The error for a model.json without weights: tfjs would build it with random ones and predict confidently. */
+function noWeightsError(label: string): Error {
+  return new Error(
+    `${label}: no "weightsManifest": the model lists no weights, so it would run on random ones; ` +
+      'save the model with its weights (model.save, resnet export) or restore the key from the original model.json',
+  );
+}
+
+/**
+ * Parses and checks a model.json text before anything is allocated: its JSON nesting and size, a
+ * topology, a well-formed weights manifest naming each shard once, and a topology whose layers
+ * need no more weights than the manifest holds.
+ */
 export function parseModelJson(text: string, label: string, limits: ModelFileLimits = {}): tf.io.ModelJSON {
+  assertJsonShape(text, label, limits);
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(text);
@@ -19,25 +35,37 @@ export function parseModelJson(text: string, label: string, limits: ModelFileLim
   if (!json || typeof json !== 'object' || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw new Error(`${label}: no "modelTopology" object; not a tfjs model.json`);
   }
-  const manifest = json.weightsManifest ?? [];
+  const manifest = json.weightsManifest;
+  if (manifest === undefined || manifest === null) throw noWeightsError(label);
   if (!Array.isArray(manifest)) throw new Error(`${label}: "weightsManifest" must be a list of groups`);
   let total = 0;
+  let elements = 0;
+  const seen = new Set<string>();
   for (const group of manifest) {
     if (!group || !Array.isArray(group.paths)) throw new Error(`${label}: a weightsManifest group has no "paths" list`);
-    group.paths.forEach((p) => assertRelativeShardPath(p, label));
+    for (const path of group.paths) {
+      assertRelativeShardPath(path, label);
+      if (seen.has(path)) throw new Error(`${label}: shard ${path} is listed twice in "weightsManifest"; each shard holds different weights, so the manifest is corrupt`);
+      seen.add(path);
+    }
     total += weightSpecsBytes(group.weights, label, limits);
+    elements += group.weights.reduce((n, spec) => n + weightSpecElements(spec), 0);
   }
-  const max = limits.maxWeightBytes ?? 2 * 1024 ** 3;
+  const max = limits.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
   if (total > max) throw new Error(`${label}: weights total ${total} bytes, over the ${max}-byte limit`);
+  assertTopologyWeights(json.modelTopology, elements, label, max);
   return json;
 }
 
 /**
  * Loads the artifacts of a checked model.json through `readShard`, refusing groups whose shards
- * do not add up to exactly the bytes their weight specs describe.
+ * do not add up to exactly the bytes their weight specs describe, and shards that differ from the
+ * checksums in the model card (cards written before checksums load unchecked).
  */
 export async function loadModelArtifacts(json: tf.io.ModelJSON, label: string, readShard: ShardReader, limits: ModelFileLimits = {}): Promise<tf.io.ModelArtifacts> {
-  return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+  const paths = json.weightsManifest.flatMap((group) => group.paths);
+  const checksums = cardShardChecksums(json.userDefinedMetadata, paths, label);
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const specs: tf.io.WeightsManifestEntry[] = [];
     const buffers: ArrayBuffer[] = [];
     for (const group of manifest) {
@@ -47,6 +75,8 @@ export async function loadModelArtifacts(json: tf.io.ModelJSON, label: string, r
         const shard = await readShard(assertRelativeShardPath(path, label), expected - found);
         found += shard.byteLength;
         if (found > expected) break;
+        const checksum = checksums?.get(path);
+        if (checksum) await verifyShardChecksum(shard, checksum, label);
         buffers.push(shard);
       }
       if (found !== expected) {
@@ -59,16 +89,46 @@ export async function loadModelArtifacts(json: tf.io.ModelJSON, label: string, r
     }
     return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
   });
+  return withoutShardChecksums(artifacts);
 }
 
-/** Checks artifacts produced by any tfjs handler (IndexedDB, http, memory) against their own specs. */
-export function checkModelArtifacts(artifacts: tf.io.ModelArtifacts, label: string, limits: ModelFileLimits = {}): tf.io.ModelArtifacts {
-  const specs = artifacts.weightSpecs ?? [];
-  const expected = weightSpecsBytes(specs, label, limits);
+/**
+ * Checks artifacts produced by any tfjs handler (IndexedDB, http, browser files, memory): they
+ * carry weights, as many bytes as their specs describe, as many as the topology needs, and match
+ * the model card's shard checksums when it has them.
+ */
+export async function checkModelArtifacts(artifacts: tf.io.ModelArtifacts, label: string, limits: ModelFileLimits = {}): Promise<tf.io.ModelArtifacts> {
+  const specs = artifacts.weightSpecs;
   const data = artifacts.weightData;
-  const found = data === undefined ? 0 : Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
-  if (found !== expected) {
-    throw new Error(`${label}: weight data has ${found} bytes but the weight specs need ${expected}; the stored model is corrupt`);
+  if (specs === undefined || data === undefined) throw noWeightsError(label);
+  const expected = weightSpecsBytes(specs, label, limits);
+  const buffer = tf.io.CompositeArrayBuffer.join(data);
+  if (buffer.byteLength !== expected) {
+    throw new Error(`${label}: weight data has ${buffer.byteLength} bytes but the weight specs need ${expected}; the stored model is corrupt`);
   }
-  return artifacts;
+  const max = limits.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
+  if (artifacts.modelTopology && !(artifacts.modelTopology instanceof ArrayBuffer)) {
+    assertTopologyWeights(artifacts.modelTopology, specs.reduce((n, spec) => n + weightSpecElements(spec), 0), label, max);
+  }
+  await verifyJoinedShards(artifacts, buffer, label);
+  return withoutShardChecksums(artifacts);
+}
+
+/**
+ * Handlers such as `tf.io.browserFiles` hand over the shards joined in manifest order; the card
+ * lists them in that order with their sizes, so each slice is checked against its checksum.
+ */
+async function verifyJoinedShards(artifacts: tf.io.ModelArtifacts, buffer: ArrayBuffer, label: string): Promise<void> {
+  const listed = cardShardChecksums(artifacts.userDefinedMetadata, undefined, label);
+  if (!listed) return;
+  const shards = [...listed.values()];
+  const total = shards.reduce((n, s) => n + s.bytes, 0);
+  if (total !== buffer.byteLength) {
+    throw new Error(`${label}: the model card's weights.shards add up to ${total} bytes, the weight data has ${buffer.byteLength}; the shards are corrupt or mismatched`);
+  }
+  let at = 0;
+  for (const shard of shards) {
+    await verifyShardChecksum(buffer.slice(at, at + shard.bytes), shard, label);
+    at += shard.bytes;
+  }
 }

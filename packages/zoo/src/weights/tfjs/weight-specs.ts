@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { JsonShapeLimits } from './json-limits';
 
 /** Limits applied to model files from unknown sources. */
-export interface ModelFileLimits {
-  /** Largest total weight size accepted, in bytes. Default 2 GiB. */
+export interface ModelFileLimits extends JsonShapeLimits {
+  /** Largest total weight size accepted, in bytes (also what a topology's layers may need as float32). Default 2 GiB. */
   maxWeightBytes?: number;
   /** Largest tensor rank accepted. Default 8. */
   maxRank?: number;
@@ -59,4 +60,9 @@ export function weightSpecsBytes(specs: Spec[], label: string, limits: ModelFile
   const maxBytes = limits.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
   if (total > maxBytes) throw new Error(`${label}: weights total ${total} bytes, over the ${maxBytes}-byte limit`);
   return total;
+}
+
+/** Number of elements of a checked weight spec. */
+export function weightSpecElements(spec: Spec): number {
+  return spec.shape.reduce((a, b) => a * b, 1);
 }
