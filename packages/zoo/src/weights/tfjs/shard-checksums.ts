@@ -8,12 +8,21 @@ import type { ModelFiles } from './model-files';
  * SHA-256 of the shard bytes, through Web Crypto (native in Node and browsers): it is what
  * `sha256sum` prints, so a user can check a shard by hand, and it runs at memory speed, far below
  * the cost of decoding the weights. (A 32-bit hash would be as cheap but not checkable by tools.)
+ * Undefined where Web Crypto is missing: browsers offer it on https and localhost only, and a page
+ * served over plain http on a LAN must still load its models (sizes are still checked there).
  */
-export async function sha256Hex(bytes: ArrayBuffer | Uint8Array, label: string): Promise<string> {
+export async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<string | undefined> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error(`${label}: cannot check shard checksums: Web Crypto (crypto.subtle) is unavailable here (browsers offer it on https and localhost only)`);
+  if (!subtle) return undefined;
   const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as ArrayBuffer | Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+let warnedNoCrypto = false;
+function warnNoCrypto(label: string): void {
+  if (warnedNoCrypto) return;
+  warnedNoCrypto = true;
+  console.warn(`${label}: shard checksums not checked: Web Crypto (crypto.subtle) is unavailable here (browsers offer it on https and localhost only); sizes are checked`);
 }
 
 type Metadata = Record<string, unknown> | undefined;
@@ -29,7 +38,14 @@ export async function recordShardChecksums(files: ModelFiles, label: string): Pr
   const card = cardOf(metadata);
   if (!card) return files;
   const shards: ShardChecksum[] = [];
-  for (const shard of files.shards) shards.push({ path: shard.name, bytes: shard.bytes.byteLength, sha256: await sha256Hex(shard.bytes, label) });
+  for (const shard of files.shards) {
+    const sha256 = await sha256Hex(shard.bytes);
+    if (sha256 === undefined) {
+      warnNoCrypto(label);
+      return files;
+    }
+    shards.push({ path: shard.name, bytes: shard.bytes.byteLength, sha256 });
+  }
   const userDefinedMetadata = { ...metadata, [MODEL_CARD_KEY]: { ...card, weights: { ...card.weights, shards } } };
   return { ...files, modelJson: { ...files.modelJson, userDefinedMetadata } };
 }
@@ -64,7 +80,11 @@ export async function verifyShardChecksum(bytes: ArrayBuffer | Uint8Array, expec
   if (bytes.byteLength !== expected.bytes) {
     throw new Error(`${where} has ${bytes.byteLength} bytes, the model card recorded ${expected.bytes}; the shard is corrupt or belongs to another model`);
   }
-  const actual = await sha256Hex(bytes, label);
+  const actual = await sha256Hex(bytes);
+  if (actual === undefined) {
+    warnNoCrypto(label);
+    return;
+  }
   if (actual !== expected.sha256) {
     throw new Error(`${where} does not match the model card's checksum (sha256 ${expected.sha256}, file has ${actual}); the shard is corrupt or belongs to another model`);
   }
