@@ -1,4 +1,4 @@
-import { syntheticShapesSplits } from '@resnet-ts/data';
+import { syntheticShapesSplits, type PipelineDataset, type SkippedExample } from '@resnet-ts/data';
 import { csvManifest, hdf5Dataset, imageFolder } from '@resnet-ts/data/node';
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
@@ -11,7 +11,33 @@ export interface OpenedData {
   train: TrainingDataset;
   val: TrainingDataset;
   classNames: string[];
+  /** The images left out so far with `onError: 'skip'` (train, then val). */
+  skipped(): SkippedExample[];
   dispose(): Promise<void>;
+}
+
+export interface OpenDataOptions {
+  /** The data will be trained on: fewer than 2 classes is an error naming the source, before anything is written. */
+  training?: boolean;
+}
+
+/** How messages name a source: its path, or "synthetic shapes". */
+const sourceName = (data: { kind: DataSourceKind; path?: string }) => (data.kind === 'synthetic' ? 'synthetic shapes' : data.path!);
+
+async function opened(
+  data: { kind: DataSourceKind; path?: string },
+  train: PipelineDataset,
+  val: PipelineDataset,
+  dispose: () => Promise<void>,
+  options: OpenDataOptions,
+): Promise<OpenedData> {
+  const classNames = [...train.classNames];
+  if (options.training && classNames.length < 2) {
+    const found = classNames.length === 0 ? 'none' : `only ${classNames.map((c) => JSON.stringify(c)).join(', ')}`;
+    await dispose();
+    throw new Error(`${sourceName(data)}: training needs at least 2 classes, found ${found}; add images of another class (a folder, label or list_classes entry per class)`);
+  }
+  return { train, val, classNames, skipped: () => [...train.skipped, ...val.skipped], dispose };
 }
 
 /** Guesses the kind of a data path: `synthetic`, a folder, `.csv`, or `.h5`/`.hdf5`. */
@@ -29,22 +55,25 @@ export async function detectDataSource(path: string | undefined): Promise<DataSo
 /**
  * Opens train and validation splits for a spec (the recipe's `data` section; its defaults fill
  * what is left out). Throws a `RecipeError` naming `data.<key>` for an invalid spec. Call
- * `dispose()` to stop decode workers.
+ * `dispose()` to stop decode workers. `data.onError` and `data.allowOutsideRoot` go to the source
+ * (`skip` warns per unreadable image; `skipped()` lists them).
  */
-export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> {
+export async function openDataSource(spec: DataSourceSpec, options: OpenDataOptions = {}): Promise<OpenedData> {
   const data = parseRecipe({ data: spec }).data!;
-  const common = { imageSize: data.imageSize, normalization: data.normalization, augmentation: data.augmentation, seed: data.seed } as const;
+  const common = {
+    imageSize: data.imageSize,
+    normalization: data.normalization,
+    augmentation: data.augmentation,
+    seed: data.seed,
+    onError: data.onError === 'skip' ? 'skip' : 'throw',
+  } as const;
   if (data.kind === 'synthetic') {
     const { train, val } = syntheticShapesSplits({ ...common, ...data.synthetic });
-    return {
-      train,
-      val,
-      classNames: [...train.classNames],
-      dispose: async () => {
-        await train.dispose();
-        await val.dispose();
-      },
+    const dispose = async () => {
+      await train.dispose();
+      await val.dispose();
     };
+    return opened(data, train, val, dispose, options);
   }
   if (data.kind === 'memory') throw new Error('data source "memory": the images were given in code; a recipe cannot reopen them.');
   const path = resolve(data.path!);
@@ -53,6 +82,7 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
     valFraction: data.valFraction,
     ...(data.workers !== undefined ? { workers: data.workers } : {}),
     ...(data.classNames ? { classNames: data.classNames } : {}),
+    ...(data.allowOutsideRoot ? { allowOutsideRoot: true } : {}),
   };
   const splits =
     data.kind === 'folder'
@@ -60,5 +90,5 @@ export async function openDataSource(spec: DataSourceSpec): Promise<OpenedData> 
       : data.kind === 'csv'
         ? await csvManifest(path, fileOptions)
         : await hdf5Dataset(path, fileOptions);
-  return { train: splits.train, val: splits.val, classNames: splits.classNames, dispose: () => splits.dispose() };
+  return opened(data, splits.train, splits.val, () => splits.dispose(), options);
 }

@@ -3,4 +3,4 @@ export { trainRun, resumeRun, finishRun, loadRunModel, type RunOptions, type Run
 export { readRunInfo, type RunInfo } from './run-json';
 export { FolderCheckpointStore } from './checkpoint-folder';
 export { writeFileAtomic } from './atomic';
-export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData } from './data-source';
+export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData, type OpenDataOptions } from './data-source';
