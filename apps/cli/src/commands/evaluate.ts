@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkNormalization, NORMALIZATION_PRESETS } from '@resnet-ts/data';
-import { evaluate, type EvaluationResult } from '@resnet-ts/trainer';
+import { evaluate, type EvaluationResult, type OnErrorChoice } from '@resnet-ts/trainer';
 import { detectDataSource, loadRunModel, openDataSource, type DataSourceSpec } from '@resnet-ts/trainer/node';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
 import { formatTable, printJson, printLine, warnLine } from '../output';
+import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
 
 interface EvaluateFlags {
   data?: string;
@@ -14,6 +15,8 @@ interface EvaluateFlags {
   batchSize: number;
   normalization?: string;
   workers?: number;
+  onError?: OnErrorChoice;
+  allowOutsideRoot?: boolean;
   json?: boolean;
 }
 
@@ -33,6 +36,8 @@ export interface EvaluateJson {
   confusion: number[][];
   classNames: string[];
   seconds: number;
+  /** Images left out with --on-error skip (not in `count`). */
+  skipped: number;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -47,6 +52,8 @@ export function registerEvaluate(program: Command, context: CliContext): void {
     .addOption(new Option('--batch-size <n>', 'batch size').argParser(positiveInteger).default(32))
     .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
+    .addOption(onErrorOption('leave it out of the metrics, count them at the end'))
+    .option('--allow-outside-root', ALLOW_OUTSIDE_ROOT_HELP)
     .option('--json', 'print JSON instead of tables')
     .action(async (modelPath: string, flags: EvaluateFlags) => {
       await context.backend();
@@ -72,14 +79,24 @@ export function registerEvaluate(program: Command, context: CliContext): void {
             }
           : { ...runData!, ...(flags.normalization ? { normalization: checkNormalization(flags.normalization) } : {}) };
         if (flags.data && loaded.cardNotice && !flags.normalization) warnLine(`${loaded.source}: ${loaded.cardNotice}`);
-        const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) });
+        const opened = await openDataSource({
+          ...spec,
+          augmentation: false,
+          ...(flags.workers ? { workers: flags.workers } : {}),
+          ...(flags.onError ? { onError: flags.onError } : {}),
+          ...(flags.allowOutsideRoot ? { allowOutsideRoot: true } : {}),
+        });
         try {
           const dataset = flags.split === 'train' ? opened.train : opened.val;
           const started = performance.now();
-          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames });
+          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames }).catch((error: unknown) => {
+            throw rewordUnreadable(error);
+          });
           const seconds = (performance.now() - started) / 1000;
           const { misclassified: _m, ...rest } = result;
-          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, normalization: spec.normalization ?? 'unit', ...rest, seconds };
+          const skipped = opened.skipped().length;
+          const json: EvaluateJson = { model: loaded.source, data: spec.path ?? 'synthetic', split: flags.split, normalization: spec.normalization ?? 'unit', ...rest, seconds, skipped };
+          warnSkipped(skipped, `of the ${flags.split} split`);
           if (flags.json) {
             printJson(json);
             return;

@@ -19,6 +19,8 @@ const FLAG_PATHS = {
   augment: [['data', 'augmentation']],
   workers: [['data', 'workers']],
   valFraction: [['data', 'valFraction']],
+  onError: [['data', 'onError']],
+  allowOutsideRoot: [['data', 'allowOutsideRoot']],
   syntheticTrain: [['data', 'synthetic', 'trainCount']],
   syntheticVal: [['data', 'synthetic', 'valCount']],
   syntheticDifficulty: [['data', 'synthetic', 'difficulty']],
@@ -54,7 +56,7 @@ export const RECIPE_HELP = `
 Recipe:
   Every run is a recipe (format resnet-ts/recipe, version 1) with three sections: model (name,
   zeroInitResidual, seed, weights), data (kind, path, imageSize, normalization, augmentation, seed,
-  workers, valFraction, synthetic) and training (epochs, batchSize, lr, optimizer, schedule,
+  workers, valFraction, onError, allowOutsideRoot, synthetic) and training (epochs, batchSize, lr, optimizer, schedule,
   weightDecay, labelSmoothing, clipNorm, earlyStopping, ema, transfer, ...). Later wins:
   defaults < the quickstart preset (synthetic data) < the --config file < flags. run.json records
   the recipe; --print-recipe prints it without training.

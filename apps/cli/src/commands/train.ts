@@ -9,6 +9,7 @@ import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
+import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
 /** Exit code after Ctrl-C: the checkpoint was saved; `--resume` continues (128 + SIGINT, as shells do). */
@@ -99,6 +100,8 @@ export function registerTrain(program: Command, context: CliContext): void {
         integerAtLeast(0),
       ),
     )
+    .addOption(onErrorOption('leave it out, count them at the end'))
+    .option('--allow-outside-root', ALLOW_OUTSIDE_ROOT_HELP)
     .addOption(new Option('--val-fraction <f>', 'validation fraction when the data has no val split (default 0.2)').argParser(fraction))
     .addOption(new Option('--synthetic-train <n>', 'synthetic training images (default 768)').argParser(positiveInteger))
     .addOption(new Option('--synthetic-val <n>', 'synthetic validation images (default 96)').argParser(positiveInteger))
@@ -124,7 +127,8 @@ export function registerTrain(program: Command, context: CliContext): void {
       const { model: spec, data } = recipe;
       const [height, width] = data.imageSize;
       const backend = await context.backend();
-      const opened = await openDataSource(data);
+      // Before the run folder: data that cannot train (one class, a file outside the folder) writes nothing.
+      const opened = await openDataSource(data, { training: true });
       const runDir = out ?? defaultRunDir(spec.name);
       const source = data.kind === 'synthetic' ? 'synthetic shapes' : data.path;
       try {
@@ -163,6 +167,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             title: `${spec.name} on ${source}`,
           }),
         );
+        warnSkipped(opened.skipped().length, 'while training');
         report(run, flags.json === true);
         model.dispose();
       } finally {
@@ -182,7 +187,7 @@ async function withInterrupt(fn: (signal: AbortSignal) => Promise<RunResult>): P
     return await fn(interrupt.signal);
   } catch (error) {
     if (error instanceof NonFiniteLossError) throw new CliError(error.message);
-    throw error;
+    throw rewordUnreadable(error);
   } finally {
     interrupt.release();
   }
@@ -244,7 +249,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   }
   if (!recipe.data) throw new CliError(`${runDir}: run.json has no data source; it was not written by \`resnet train\``);
   await context.backend();
-  const opened = await openDataSource({ ...recipe.data, ...(explicit.workers !== undefined ? { workers: explicit.workers } : {}) });
+  const opened = await openDataSource({ ...recipe.data, ...(explicit.workers !== undefined ? { workers: explicit.workers } : {}) }, { training: true });
   try {
     const log = explicit.json ? warnLine : printLine;
     log(`resuming ${runDir} (${recipe.model.name})`);
@@ -259,6 +264,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         signal,
       }),
     );
+    warnSkipped(opened.skipped().length, 'while training');
     report(run, explicit.json === true);
     (run as { model?: { dispose(): void } }).model?.dispose();
   } finally {
