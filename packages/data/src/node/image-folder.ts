@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitSource } from '../core/arrays';
 import { subsetSource } from '../core/example-source';
