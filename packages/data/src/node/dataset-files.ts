@@ -15,7 +15,7 @@ export interface DatasetRootOptions {
   allowOutsideRoot?: boolean;
 }
 
-/** A directory entry whose name is valid UTF-8, or the warning that it was left out. */
+/** A directory entry and its name, decoded from the bytes on disk. */
 export interface NamedEntry {
   name: string;
   entry: Dirent<Buffer>;
