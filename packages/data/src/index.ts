@@ -5,6 +5,7 @@ export type { AugmentationOptions } from './core/augmentation';
 export type { ExampleSource } from './core/example-source';
 export { PipelineDataset, type PipelineOptions, type SkippedExample } from './core/pipeline';
 export type { SplitOptions } from './core/split';
+export { UnreadableExampleError } from './core/unreadable-example';
 export { arrayDataset, arraySplits, type ArrayDatasetInput } from './core/arrays';
 export { oneHot, classMapToJson, classMapFromJson, type ClassMap } from './core/labels';
 export { IMAGE_EXTENSIONS } from './core/class-folders';

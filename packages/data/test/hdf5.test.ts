@@ -102,3 +102,76 @@ describe('hdf5Dataset', () => {
     await expect(hdf5Dataset(path.join(root, 'absent.h5'))).rejects.toThrow(/Cannot open HDF5 file .*absent.h5/);
   });
 });
+
+describe('hdf5Dataset refuses bad files and labels up front', () => {
+  it('refuses a numeric label far beyond the others instead of building millions of classes', async () => {
+    const file = path.join(root, 'stray-label.h5');
+    writeH5(file, { train_set_x: images(3), train_set_y: { data: new BigInt64Array([0n, 1n, 2_000_000n]), shape: [3] } });
+    await expect(hdf5Dataset(file)).rejects.toThrow(
+      /stray-label.h5: "train_set_y"\[2\] = 2000000 would make 2000001 classes from 3 distinct labels: without a "list_classes" dataset/,
+    );
+    writeH5(file, { train_set_x: images(2), train_set_y: { data: new Float64Array([0, 1.5]), shape: [2] } });
+    await expect(hdf5Dataset(file)).rejects.toThrow(/stray-label.h5: "train_set_y"\[1\] = 1.5 is not a class index/);
+    // With a class list the labels are looked up, so a large label is fine.
+    writeH5(file, {
+      train_set_x: images(2),
+      train_set_y: { data: new BigInt64Array([0n, 2_000_000n]), shape: [2] },
+      list_classes: { data: new BigInt64Array([0n, 2_000_000n]), shape: [2] },
+    });
+    const splits = await hdf5Dataset(file, { valFraction: 0.5 });
+    expect(splits.classNames).toEqual(['0', '2000000']);
+    await splits.dispose();
+  });
+
+  it('says "not an HDF5 file" or "truncated" naming the file, and rewords what HDF5 cannot read as one line', async () => {
+    const good = path.join(root, 'good.h5');
+    writeH5(good, { train_set_x: images(4), train_set_y: { data: new BigInt64Array([0n, 1n, 0n, 1n]), shape: [4] } });
+    const bytes = await fs.readFile(good);
+    const notH5 = path.join(root, 'not-h5.h5');
+    await fs.writeFile(notH5, 'path,label\na.png,cat\n');
+    await expect(hdf5Dataset(notH5)).rejects.toThrow(/HDF5 file .*not-h5.h5: not an HDF5 file \(no HDF5 signature\)/);
+    const empty = path.join(root, 'empty.h5');
+    await fs.writeFile(empty, '');
+    await expect(hdf5Dataset(empty)).rejects.toThrow(/empty.h5: the file is empty/);
+    const truncated = path.join(root, 'truncated.h5');
+    await fs.writeFile(truncated, bytes.subarray(0, 1000));
+    await expect(hdf5Dataset(truncated)).rejects.toThrow(new RegExp(`truncated.h5: truncated HDF5 file: it declares ${bytes.length} bytes but has 1000`));
+    // An end-of-file address forged shorter than the file: HDF5 itself refuses it, in one line.
+    expect(bytes[8]).toBe(2); // superblock v2: end-of-file address at byte 28
+    const forged = Buffer.from(bytes);
+    forged.writeBigUInt64LE(100n, 28);
+    const forgedFile = path.join(root, 'forged.h5');
+    await fs.writeFile(forgedFile, forged);
+    const error = await hdf5Dataset(forgedFile).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^HDF5 file .*forged.h5: HDF5 could not read it: .*; the file is corrupt or truncated$/);
+    expect(error?.message).not.toMatch(/HDF5-DIAG|\n/);
+  });
+
+  it('scales float images in [0, 1] to 0..255 with a notice, and refuses NaN pixels naming the key and image', async () => {
+    const file = path.join(root, 'floats.h5');
+    const unit = new Float32Array(4 * 4 * 4 * 3);
+    for (let i = 0; i < 4; i++) unit.fill(i / 4, i * 48, (i + 1) * 48);
+    writeH5(file, { train_set_x: { data: unit, shape: [4, 4, 4, 3], dtype: '<f' }, train_set_y: { data: new BigInt64Array([0n, 1n, 0n, 1n]), shape: [4] } });
+    const warnings: string[] = [];
+    const splits = await hdf5Dataset(file, { valFraction: 0.5, normalization: 'raw', onWarning: (m) => warnings.push(m) });
+    try {
+      expect(warnings).toEqual([expect.stringMatching(/floats.h5: "train_set_x" holds float pixels in \[0, 1\]; scaling them by 255/)]);
+      const means: number[] = [];
+      for (const split of [splits.train, splits.val]) {
+        for await (const { xs, ys } of split.batches({ batchSize: 4, shuffle: false })) {
+          means.push(...tf.tidy(() => Array.from(xs.mean([1, 2, 3]).dataSync())));
+          tf.dispose([xs, ys]);
+        }
+      }
+      expect(means.map(Math.round).sort((a, b) => a - b)).toEqual([0, 64, 128, 191]);
+    } finally {
+      await splits.dispose();
+    }
+    const withNaN = Float32Array.from(unit, (v, k) => (k === 60 ? Number.NaN : v * 255));
+    writeH5(file, { train_set_x: { data: withNaN, shape: [4, 4, 4, 3], dtype: '<f' }, train_set_y: { data: new BigInt64Array([0n, 1n, 0n, 1n]), shape: [4] } });
+    await expect(hdf5Dataset(file)).rejects.toThrow(/floats.h5: "train_set_x"\[1\] holds NaN pixel values; the images must be finite numbers/);
+  });
+});

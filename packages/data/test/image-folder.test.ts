@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageDataset } from '../src/index';
+import { UnreadableExampleError, type ImageDataset } from '../src/index';
 import { imageFolder, loadClassMap, saveClassMap } from '../src/node/index';
 import { pngHeaderOnly, tempDir, withJpegFrameSize, writeSolid } from './fixtures';
 
@@ -134,6 +134,8 @@ describe('imageFolder', () => {
         }[name] ?? /.*/;
       await expect(iterate()).rejects.toThrow(new RegExp(`${name}.*`));
       await expect(iterate()).rejects.toThrow(expected);
+      // Typed, so an app can word the skip hint for its own flag.
+      await expect(iterate()).rejects.toBeInstanceOf(UnreadableExampleError);
       await splits.dispose();
     }
 

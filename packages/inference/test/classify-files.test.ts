@@ -43,6 +43,16 @@ describe('listImageFiles', () => {
     ]);
   });
 
+  it('leaves out a name that is not valid UTF-8 with a warning, instead of failing on a mangled path', async () => {
+    const dir = path.join(temp.dir(), 'latin1');
+    mkdirSync(dir);
+    writeImage(path.join(dir, 'ok.png'), 1);
+    writeFileSync(Buffer.concat([Buffer.from(path.join(dir, 'caf')), Buffer.from([0xe9]), Buffer.from('.png')]), 'x');
+    const warnings: string[] = [];
+    expect(await listImageFiles([dir], { onWarning: (m) => warnings.push(m) })).toEqual([path.join(dir, 'ok.png')]);
+    expect(warnings).toEqual([`Skipping "caf\\xe9.png" in ${dir}: its name is not valid UTF-8; rename it to read it`]);
+  });
+
   it('names a missing input, and says when there is no image at all', async () => {
     await expect(listImageFiles([path.join(imagesDir, 'missing.png')])).rejects.toThrow(/missing\.png: no such image file or folder/);
     const empty = path.join(temp.dir(), 'empty');
@@ -80,6 +90,26 @@ describe('classifyFiles', () => {
       const failure = classifyFiles(predictor, [path.join(imagesDir, 'a.png'), bad], { batchSize: 1, workers: 1 });
       await expect(failure).rejects.toThrow(ImageDecodeError);
       await expect(failure).rejects.toThrow(/bad\.jpg: /);
+    } finally {
+      await predictor.dispose();
+    }
+  });
+
+  it("with onError: 'skip' ranks the images that decode, warns once per bad one and lists it in failed", async () => {
+    const bad = path.join(temp.dir(), 'bad2.jpg');
+    writeFileSync(bad, Buffer.alloc(64, 0x42));
+    const good = [path.join(imagesDir, 'a.png'), path.join(imagesDir, 'b.png')];
+    const predictor = await openPredictor(modelDir, { engine: 'tfjs' });
+    const warnings: string[] = [];
+    try {
+      // The bad image alone in one batch, and beside a good one in another.
+      const result = await classifyFiles(predictor, [good[0], bad, bad, good[1]], { batchSize: 2, workers: 1, onError: 'skip', onWarning: (m) => warnings.push(m) });
+      expect(result.predictions.map((p) => p.file)).toEqual(good);
+      expect(result.failed.map((f) => f.file)).toEqual([bad, bad]);
+      expect(result.failed[0].error).toMatch(/bad2\.jpg: /);
+      expect(warnings).toEqual([expect.stringMatching(/^Skipping .*bad2\.jpg: /), expect.stringMatching(/^Skipping .*bad2\.jpg: /)]);
+      const alone = await classifyFiles(predictor, [bad], { workers: 1, onError: 'skip', onWarning: () => undefined });
+      expect([alone.predictions, alone.failed.length]).toEqual([[], 1]);
     } finally {
       await predictor.dispose();
     }

@@ -11,6 +11,7 @@ export {
   RECIPE_FORMAT,
   RECIPE_VERSION,
   DATA_KINDS,
+  ON_ERROR_CHOICES,
   RecipeError,
   formatPath,
   type Recipe,
@@ -23,6 +24,7 @@ export {
   type DataSourceSpec,
   type ResolvedDataSourceSpec,
   type DataSourceKind,
+  type OnErrorChoice,
 } from './recipe';
 export type { Batch, BatchOptions, TrainingDataset } from './dataset';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';

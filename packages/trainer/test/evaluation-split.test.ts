@@ -23,6 +23,7 @@ const opened = (parts: Partial<Pick<OpenedData, 'test'>> & { explicitSplits?: bo
   val: numbered(2, 100),
   classNames: ['a', 'b'],
   explicitSplits: false,
+  skipped: () => [],
   dispose: async () => {},
   ...parts,
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { checkNormalization, NORMALIZATION_PRESETS } from '@resnet-ts/data';
-import { evaluate, type EvaluationResult } from '@resnet-ts/trainer';
+import { evaluate, type EvaluationResult, type OnErrorChoice } from '@resnet-ts/trainer';
 import {
   defaultEvaluationSplit,
   detectDataSource,
@@ -17,6 +17,7 @@ import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { h5Keys, positiveInteger } from '../options';
 import { formatTable, printJson, printLine, warnLine } from '../output';
+import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
 
 interface EvaluateFlags {
   data?: string;
@@ -25,6 +26,8 @@ interface EvaluateFlags {
   batchSize: number;
   normalization?: string;
   workers?: number;
+  onError?: OnErrorChoice;
+  allowOutsideRoot?: boolean;
   json?: boolean;
 }
 
@@ -44,6 +47,8 @@ export interface EvaluateJson {
   confusion: number[][];
   classNames: string[];
   seconds: number;
+  /** Images left out with --on-error skip (not in `count`). */
+  skipped: number;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -63,6 +68,8 @@ export function registerEvaluate(program: Command, context: CliContext): void {
     .addOption(new Option('--batch-size <n>', 'batch size').argParser(positiveInteger).default(32))
     .addOption(new Option('--normalization <preset>', "pixel normalization (default: the run's, else the model card's, else unit)").choices(NORMALIZATION_PRESETS))
     .addOption(new Option('--workers <n>', 'image decode worker threads').argParser(positiveInteger))
+    .addOption(onErrorOption('leave it out of the metrics, count them at the end'))
+    .option('--allow-outside-root', ALLOW_OUTSIDE_ROOT_HELP)
     .option('--json', 'print JSON instead of tables')
     .action(async (modelPath: string, flags: EvaluateFlags) => {
       await context.backend();
@@ -97,7 +104,13 @@ export function registerEvaluate(program: Command, context: CliContext): void {
               ...(flags.h5Keys ? { hdf5Keys: flags.h5Keys } : {}),
             };
         if (flags.data && loaded.cardNotice && !flags.normalization) warnLine(`${loaded.source}: ${loaded.cardNotice}`);
-        const opened = await openDataSource({ ...spec, augmentation: false, ...(flags.workers ? { workers: flags.workers } : {}) }).catch((error: Error) => {
+        const opened = await openDataSource({
+          ...spec,
+          augmentation: false,
+          ...(flags.workers ? { workers: flags.workers } : {}),
+          ...(flags.onError ? { onError: flags.onError } : {}),
+          ...(flags.allowOutsideRoot ? { allowOutsideRoot: true } : {}),
+        }).catch((error: Error) => {
           throw new CliError(error.message);
         });
         try {
@@ -114,10 +127,14 @@ export function registerEvaluate(program: Command, context: CliContext): void {
           })();
           checkClassCount(model, modelPath, opened.classNames.length, dataName);
           const started = performance.now();
-          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames });
+          const result = await evaluate(model, dataset, { batchSize: flags.batchSize, classNames: classNames ?? opened.classNames }).catch((error: unknown) => {
+            throw rewordUnreadable(error);
+          });
           const seconds = (performance.now() - started) / 1000;
           const { misclassified: _m, ...rest } = result;
-          const json: EvaluateJson = { model: loaded.source, data: dataName, split, normalization: spec.normalization ?? 'unit', ...rest, seconds };
+          const skipped = opened.skipped().length;
+          const json: EvaluateJson = { model: loaded.source, data: dataName, split, normalization: spec.normalization ?? 'unit', ...rest, seconds, skipped };
+          warnSkipped(skipped, `of the ${split} split`);
           if (flags.json) {
             printJson(json);
             return;

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { NORMALIZATION_PRESETS, type NormalizationPreset } from '@resnet-ts/data';
 import { ENGINE_CHOICES, EngineError, type EngineChoice } from '@resnet-ts/inference';
-import { classifyFiles, listImageFiles, openPredictor, type FilePrediction } from '@resnet-ts/inference/node';
+import { classifyFiles, ImageDecodeError, listImageFiles, openPredictor, type FileFailure, type FilePrediction } from '@resnet-ts/inference/node';
+import type { OnErrorChoice } from '@resnet-ts/trainer';
+import { onErrorOption } from '../bad-input';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { positiveInteger } from '../options';
@@ -17,6 +19,7 @@ interface PredictFlags {
   labels?: string;
   workers?: number;
   engine: EngineChoice;
+  onError?: OnErrorChoice;
   json?: boolean;
 }
 
@@ -26,13 +29,16 @@ export interface PredictJson {
   /** The normalization preset the images were given (--normalization, else the model card's). */
   normalization: string;
   predictions: FilePrediction[];
-  /** Mean model time per image (decode excluded), in milliseconds. */
+  /** Images that could not be read (--on-error skip); the command then exits 1. */
+  failed: FileFailure[];
+  /** Mean model time per image ranked (decode excluded), in milliseconds. */
   latencyMs: number;
   images: number;
 }
 
-/** An engine that cannot run, worded for the flag that chose it. */
+/** An engine that cannot run, worded for the flag that chose it; an image that does not decode, with the flag that skips it. */
 const engineFlagError = (error: unknown) => {
+  if (error instanceof ImageDecodeError) throw new CliError(`${error.message} (--on-error skip ranks the other images and reports this one)`);
   throw error instanceof EngineError ? new CliError(`--engine ${error.engine} ${error.problem}`) : error;
 };
 
@@ -51,9 +57,10 @@ export function registerPredict(program: Command, context: CliContext): void {
     .addOption(
       new Option('--engine <name>', 'inference engine; auto uses onnxruntime-node when it is installed, else tfjs').choices(ENGINE_CHOICES).default('auto'),
     )
+    .addOption(onErrorOption('rank the others, exit 1 at the end'))
     .option('--json', 'print JSON')
     .action(async (modelPath: string, inputs: string[], flags: PredictFlags) => {
-      const files = await listImageFiles(inputs).catch((error: Error) => {
+      const files = await listImageFiles(inputs, { onWarning: warnLine }).catch((error: Error) => {
         throw new UsageError(error.message);
       });
       const labels = await resolveLabels(flags);
@@ -71,20 +78,25 @@ export function registerPredict(program: Command, context: CliContext): void {
         })
         .catch(engineFlagError);
       if (predictor.cardNotice && !flags.normalization) warnLine(`${predictor.source}: ${predictor.cardNotice}`);
-      const { predictions, modelMs, engine } = await classifyFiles(predictor, files, {
+      const { predictions, failed, modelMs, engine } = await classifyFiles(predictor, files, {
         batchSize: flags.batchSize,
         topK: flags.topK,
         ...(flags.workers ? { workers: flags.workers } : {}),
+        onError: flags.onError === 'skip' ? 'skip' : 'throw',
+        onWarning: (message) => warnLine(`resnet: ${message}`),
       })
         .catch(engineFlagError)
         .finally(() => predictor.dispose());
-      const json: PredictJson = { model: predictor.source, normalization: predictor.input.normalization, predictions, latencyMs: modelMs / files.length, images: files.length };
+      const latencyMs = predictions.length > 0 ? modelMs / predictions.length : 0;
+      const json: PredictJson = { model: predictor.source, normalization: predictor.input.normalization, predictions, failed, latencyMs, images: files.length };
       if (flags.json) {
         printJson(json);
-        return;
+      } else {
+        const rows = predictions.map((p) => [p.file, p.top.map((c) => `${c.className} ${(c.probability * 100).toFixed(1)}%`).join(', ')]);
+        if (rows.length > 0) printLine(formatTable(['image', `top-${predictions[0].top.length}`], rows));
+        printLine(`${predictions.length} images, ${latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize}, ${engine} engine)`);
       }
-      const rows = predictions.map((p) => [p.file, p.top.map((c) => `${c.className} ${(c.probability * 100).toFixed(1)}%`).join(', ')]);
-      printLine(formatTable(['image', `top-${predictions[0]?.top.length ?? 0}`], rows));
-      printLine(`${files.length} images, ${json.latencyMs.toFixed(1)} ms per image (model only, batches of ${flags.batchSize}, ${engine} engine)`);
+      // The good images are printed; the exit status still says that some could not be read.
+      if (failed.length > 0) throw new CliError(`${failed.length} of ${files.length} images could not be read (--on-error skip; see the warnings above)`);
     });
 }

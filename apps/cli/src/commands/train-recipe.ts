@@ -20,6 +20,8 @@ const FLAG_PATHS = {
   workers: [['data', 'workers']],
   valFraction: [['data', 'valFraction']],
   h5Keys: [['data', 'hdf5Keys']],
+  onError: [['data', 'onError']],
+  allowOutsideRoot: [['data', 'allowOutsideRoot']],
   syntheticTrain: [['data', 'synthetic', 'trainCount']],
   syntheticVal: [['data', 'synthetic', 'valCount']],
   syntheticDifficulty: [['data', 'synthetic', 'difficulty']],
@@ -55,10 +57,10 @@ export const RECIPE_HELP = `
 Recipe:
   Every run is a recipe (format resnet-ts/recipe, version 1) with three sections: model (name,
   zeroInitResidual, seed, weights), data (kind, path, imageSize, normalization, augmentation, seed,
-  workers, valFraction, hdf5Keys, synthetic) and training (epochs, batchSize, lr, optimizer, schedule,
-  weightDecay, labelSmoothing, clipNorm, earlyStopping, ema, transfer, ...). Later wins:
-  defaults < the quickstart preset (synthetic data) < the --config file < flags. run.json records
-  the recipe; --print-recipe prints it without training.
+  workers, valFraction, hdf5Keys, onError, allowOutsideRoot, synthetic) and training (epochs, batchSize,
+  lr, optimizer, schedule, weightDecay, labelSmoothing, clipNorm, earlyStopping, ema, transfer, ...).
+  Later wins: defaults < the quickstart preset (synthetic data) < the --config file < flags.
+  run.json records the recipe; --print-recipe prints it without training.
 
   --config takes a JSON or YAML recipe, any key left out, e.g.
       data: { kind: folder, path: ../shared/datasets/signs, imageSize: [64, 64] }

@@ -10,6 +10,7 @@ import { CliError, UsageError } from '../errors';
 import { h5Keys, inputSize, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
+import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
 const positiveNumber = (value: string): number => {
@@ -86,6 +87,8 @@ export function registerTrain(program: Command, context: CliContext): void {
         integerAtLeast(0),
       ),
     )
+    .addOption(onErrorOption('leave it out, count them at the end'))
+    .option('--allow-outside-root', ALLOW_OUTSIDE_ROOT_HELP)
     .addOption(new Option('--val-fraction <f>', 'validation fraction when the data has no val split (default 0.2)').argParser(fraction))
     .addOption(new Option('--h5-keys <x,y[,classes]>', 'HDF5 datasets of the images, labels and class names (default train_set_x,train_set_y,list_classes)').argParser(h5Keys))
     .addOption(new Option('--synthetic-train <n>', 'synthetic training images (default 768)').argParser(positiveInteger))
@@ -115,7 +118,8 @@ export function registerTrain(program: Command, context: CliContext): void {
       const { model: spec, data } = recipe;
       const [height, width] = data.imageSize;
       const backend = await context.backend();
-      const opened = await openDataSource(data);
+      // Before the run folder: data that cannot train (one class, a file outside the folder) writes nothing.
+      const opened = await openDataSource(data, { training: true });
       const runDir = out ?? defaultRunDir(spec.name);
       const source = data.kind === 'synthetic' ? 'synthetic shapes' : data.path;
       try {
@@ -156,6 +160,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             ...(keepCheckpoints ? { keepCheckpoints } : {}),
           }),
         );
+        warnSkipped(opened.skipped().length, 'while training');
         report(run, flags.json === true);
         model.dispose();
       } finally {
@@ -177,7 +182,7 @@ async function withInterrupt(fn: (signal: AbortSignal) => Promise<RunResult>): P
     run = await fn(interrupt.signal);
   } catch (error) {
     if (error instanceof NonFiniteLossError) throw new CliError(error.message);
-    throw error;
+    throw rewordUnreadable(error);
   } finally {
     interrupt.release();
   }
@@ -240,7 +245,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   }
   if (!recipe.data) throw new CliError(`${runDir}: run.json has no data source; it was not written by \`resnet train\``);
   await context.backend();
-  const opened = await openDataSource({ ...recipe.data, ...(explicit.workers !== undefined ? { workers: explicit.workers } : {}) });
+  const opened = await openDataSource({ ...recipe.data, ...(explicit.workers !== undefined ? { workers: explicit.workers } : {}) }, { training: true });
   try {
     const log = explicit.json ? warnLine : printLine;
     log(`resuming ${runDir} (${recipe.model.name})`);
@@ -257,6 +262,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         ...(explicit.keepCheckpoints ? { keepCheckpoints: explicit.keepCheckpoints } : {}),
       }),
     );
+    warnSkipped(opened.skipped().length, 'while training');
     report(run, explicit.json === true);
     (run as { model?: { dispose(): void } }).model?.dispose();
   } finally {

@@ -3,6 +3,7 @@ import { augmentExample, evalTransform, mixBatch, resolveAugmentation, type Augm
 import type { ExampleSource } from './example-source';
 import { checkNormalization, normalizeInPlace, type NormalizationPreset } from './normalization';
 import { Rng, RngPurpose, epochOrder } from './rng';
+import { UnreadableExampleError } from './unreadable-example';
 import type { Batch, BatchOptions, FitMode, ImageDataset, OnError, RgbImage } from './types';
 
 /** Options every dataset constructor accepts. */
@@ -174,7 +175,7 @@ export class PipelineDataset implements ImageDataset {
     // Loaders usually name the file already; avoid saying it twice.
     const message = reason.includes(where) ? reason : `${where}: ${reason}`;
     if (this.onError === 'throw') {
-      throw new Error(`${message} (pass onError: 'skip' to leave unreadable examples out)`);
+      throw new UnreadableExampleError(message);
     }
     if (!this.skippedIndices.has(index)) {
       this.skippedIndices.add(index);

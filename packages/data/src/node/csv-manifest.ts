@@ -6,11 +6,12 @@ import { sortClassNames } from '../core/labels';
 import { PipelineDataset, type PipelineOptions } from '../core/pipeline';
 import { stratifiedSplit, type SplitOptions } from '../core/split';
 import { parseCsv } from './csv';
+import { DatasetRoot, type DatasetRootOptions } from './dataset-files';
 import { DEFAULT_FILE_IMAGE_SIZE, ImageFileDecoder, type ImageFileEntry, type NodeDecodeOptions } from './image-file-source';
 import type { FileDatasetSplits } from './image-folder';
 
-export interface CsvManifestOptions extends PipelineOptions, SplitOptions, NodeDecodeOptions {
-  /** Header of the image path column (relative to the CSV's folder, or absolute). Default 'path'. */
+export interface CsvManifestOptions extends PipelineOptions, SplitOptions, NodeDecodeOptions, DatasetRootOptions {
+  /** Header of the image path column (relative to the CSV's folder; see `allowOutsideRoot`). Default 'path'. */
   pathColumn?: string;
   /** Header of the class name column. Default 'label'. */
   labelColumn?: string;
@@ -21,7 +22,8 @@ export interface CsvManifestOptions extends PipelineOptions, SplitOptions, NodeD
 }
 
 /**
- * CSV manifest with a header, e.g. `path,label`: paths relative to the CSV. Rows with an empty
+ * CSV manifest with a header, e.g. `path,label`: paths relative to the CSV, inside its folder
+ * unless `allowOutsideRoot` (an absolute path, `..` or a link out is a row error). Rows with an empty
  * path or label, or a label outside `classNames`, are errors naming the line (or skipped with
  * `onError: 'skip'`); a row whose file is missing fails when it is loaded, naming line and file.
  * With a `split` column the rows say their split; otherwise train/val is a stratified seeded split.
@@ -47,6 +49,7 @@ export async function csvManifest(csvPath: string, options: CsvManifestOptions =
   const splitIndex = column(options.splitColumn ?? 'split', false);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const base = path.dirname(path.resolve(csvPath));
+  const root = await DatasetRoot.open(base, options);
 
   const rows: { file: string; label: string; split: string; line: number }[] = [];
   for (const record of records.slice(1)) {
@@ -70,6 +73,13 @@ export async function csvManifest(csvPath: string, options: CsvManifestOptions =
       const message = `${csvPath} line ${row.line}: label "${row.label}" is not one of [${classNames.join(', ')}]`;
       if (options.onError !== 'skip') throw new Error(message);
       warn(`Skipping ${message}`);
+      continue;
+    }
+    const where = `${csvPath} line ${row.line}`;
+    const outside = await root.problem(row.file);
+    if (outside) {
+      if (options.onError !== 'skip') throw new Error(`${where}: ${outside}`);
+      warn(`Skipping ${where}: ${outside}`);
       continue;
     }
     entries.push({ path: path.resolve(base, row.file), label, where: `${name} line ${row.line} (${row.file})`, split: row.split });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type H5Wasm from 'h5wasm/node';
 import { splitSource } from '../core/arrays';
@@ -6,6 +5,7 @@ import type { ExampleSource } from '../core/example-source';
 import { sortClassNames } from '../core/labels';
 import { PipelineDataset, type PipelineOptions } from '../core/pipeline';
 import type { SplitOptions } from '../core/split';
+import { hdf5ReadError, loadH5wasm, openHdf5File, type H5File } from './hdf5-file';
 import type { FileDatasetSplits } from './image-folder';
 
 export interface Hdf5DatasetOptions extends PipelineOptions, SplitOptions {
@@ -25,19 +25,13 @@ export interface Hdf5DatasetOptions extends PipelineOptions, SplitOptions {
 }
 
 type H5Module = typeof H5Wasm;
-type H5File = InstanceType<H5Module['File']>;
 type H5Dataset = InstanceType<H5Module['Dataset']>;
 
-let h5Module: Promise<H5Module> | undefined;
-
-/** h5wasm compiles its wasm when imported: load it only when an HDF5 file is opened. */
-function loadH5wasm(): Promise<H5Module> {
-  h5Module ??= import('h5wasm/node').then(async (m) => {
-    await m.default.ready;
-    return m.default;
-  });
-  return h5Module;
-}
+/**
+ * Most classes numeric labels may imply without a class list: `max(label) + 1` classes are built,
+ * so one stray large label must not make a head of millions of outputs.
+ */
+export const MAX_IMPLIED_CLASSES = 100_000;
 
 /** An HDF5 file opened on demand (h5wasm reads it from disk lazily) and closed on dispose. */
 class Hdf5Handle {
@@ -48,19 +42,21 @@ class Hdf5Handle {
   ) {}
 
   open(): H5File {
-    if (!this.file) {
-      if (!fs.existsSync(this.filePath)) throw new Error(`Cannot open HDF5 file ${this.filePath}: no such file`);
-      try {
-        this.file = new this.h5wasm.File(this.filePath, 'r');
-      } catch (error) {
-        throw new Error(`Cannot open HDF5 file ${this.filePath}: ${(error as Error).message}`);
-      }
-    }
+    this.file ??= openHdf5File(this.h5wasm, this.filePath);
     return this.file;
   }
 
+  /** Runs a read of `what`; an HDF5 error (a corrupt object) becomes one line naming the file and `what`. */
+  read<T>(what: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw hdf5ReadError(this.filePath, what, error);
+    }
+  }
+
   dataset(key: string): H5Dataset {
-    const entity = this.has(key) ? this.open().get(key) : null;
+    const entity = this.read(`"${key}"`, () => (this.has(key) ? this.open().get(key) : null));
     if (!(entity instanceof this.h5wasm.Dataset)) {
       const keys = this.open().keys().join(', ');
       throw new Error(`HDF5 file ${this.filePath}: no dataset "${key}" (found: ${keys || 'nothing'}); set the key option to one of these`);
@@ -103,12 +99,69 @@ function readLabels(handle: Hdf5Handle, key: string, count: number): (number | s
   if (n !== count) {
     throw new Error(`HDF5 file ${handle.filePath}: "${key}" has ${n} labels but the images have ${count} examples; x and y must have the same length`);
   }
-  const value = ds.value;
+  const value = handle.read(`"${key}"`, () => ds.value);
   const flat = Array.isArray(value) ? (value.flat(2) as unknown[]) : ArrayBuffer.isView(value) ? Array.from(value as ArrayLike<number | bigint>) : [value];
   return flat.map((v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : decodeString(v)));
 }
 
-function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array): { source: ExampleSource; height: number } {
+/**
+ * Class names "0".."K-1" for class-index labels in a file without a class list, K = max + 1. A label
+ * that is not a whole number >= 0, or a K far beyond the labels seen (at most twice the distinct
+ * labels, and at most MAX_IMPLIED_CLASSES), is an error naming the file, key and index.
+ */
+function impliedClassNames(sets: readonly { labels: readonly number[]; file: Hdf5Handle; key: string }[], classesKey: string): string[] {
+  let max = -1;
+  let at = '';
+  const distinct = new Set<number>();
+  for (const { labels, file, key } of sets) {
+    labels.forEach((label, i) => {
+      if (!(Number.isInteger(label) && label >= 0)) {
+        throw new Error(`HDF5 file ${file.filePath}: "${key}"[${i}] = ${label} is not a class index (a whole number >= 0); fix the label or add a "${classesKey}" dataset`);
+      }
+      distinct.add(label);
+      if (label > max) [max, at] = [label, `HDF5 file ${file.filePath}: "${key}"[${i}] = ${label}`];
+    });
+  }
+  const classes = max + 1;
+  if (classes > Math.min(MAX_IMPLIED_CLASSES, 2 * distinct.size)) {
+    throw new Error(
+      `${at} would make ${classes} classes from ${distinct.size} distinct label${distinct.size === 1 ? '' : 's'}: without a "${classesKey}" dataset, ` +
+        `numeric labels are class indices 0..K-1, K at most twice the distinct labels and at most ${MAX_IMPLIED_CLASSES}. ` +
+        `Fix the label, or add a "${classesKey}" dataset (or pass classNames) naming every class`,
+    );
+  }
+  return Array.from({ length: classes }, (_, i) => String(i));
+}
+
+/** Images scanned to tell [0, 1] floats from 0..255 values: spread over the dataset, a few reads. */
+const SCAN_IMAGES = 16;
+
+/**
+ * The factor that brings float images to 0..255: 255 when the scanned images all lie in [0, 1]
+ * (said once through `warn`), else 1. A NaN or infinite pixel met on the way is an error naming
+ * the image; integer images are taken as they are.
+ */
+function pixelScale(handle: Hdf5Handle, xKey: string, count: number, readImage: (i: number) => ArrayLike<number>, warn: (message: string) => void): number {
+  const first = count > 0 ? readImage(0) : new Uint8Array(0);
+  if (!(first instanceof Float32Array || first instanceof Float64Array)) return 1;
+  let max = 0;
+  const step = Math.max(1, Math.floor(count / SCAN_IMAGES));
+  for (let i = 0; i < count; i += step) {
+    const pixels = i === 0 ? first : readImage(i);
+    for (let k = 0; k < pixels.length; k++) {
+      const v = pixels[k];
+      if (!Number.isFinite(v)) {
+        throw new Error(`HDF5 file ${handle.filePath}: "${xKey}"[${i}] holds ${v} pixel values; the images must be finite numbers (0..255, or 0..1 floats)`);
+      }
+      if (v > max) max = v;
+    }
+  }
+  if (max > 1) return 1;
+  warn(`HDF5 file ${handle.filePath}: "${xKey}" holds float pixels in [0, 1]; scaling them by 255 (the images are read as 0..255)`);
+  return 255;
+}
+
+function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array, warn: (message: string) => void): { source: ExampleSource; height: number } {
   const x = handle.dataset(xKey);
   const shape = x.shape ?? [];
   if (shape.length !== 4 && shape.length !== 3) {
@@ -118,6 +171,8 @@ function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array): { so
   const channels = shape.length === 4 ? shape[3] : 1;
   if (![1, 3, 4].includes(channels)) throw new Error(`HDF5 file ${handle.filePath}: images "${xKey}" have ${channels} channels; expected 1, 3 or 4`);
   const name = path.basename(handle.filePath);
+  const readImage = (i: number) => handle.read(`"${xKey}"[${i}]`, () => handle.dataset(xKey).slice([[i, i + 1]]) as ArrayLike<number>);
+  const scale = pixelScale(handle, xKey, n, readImage, warn);
   return {
     height,
     source: {
@@ -125,11 +180,12 @@ function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array): { so
       label: (i) => labels[i],
       describe: (i) => `${name} ${xKey}[${i}]`,
       load: async (i) => {
-        const raw = handle.dataset(xKey).slice([[i, i + 1]]) as ArrayLike<number>;
+        const raw = readImage(i);
         const data = new Uint8Array(height * width * 3);
         for (let p = 0; p < height * width; p++) {
           for (let c = 0; c < 3; c++) {
-            const v = Number(raw[p * channels + (channels < 3 ? 0 : c)]);
+            const v = Number(raw[p * channels + (channels < 3 ? 0 : c)]) * scale;
+            if (!Number.isFinite(v)) throw new Error(`${name} ${xKey}[${i}]: pixel ${p} is ${v}; the images must hold finite values (fix or drop this image)`);
             data[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5;
           }
         }
@@ -170,7 +226,13 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
       : fileClasses
         ? fileClasses.map(String)
         : numeric
-          ? Array.from({ length: Math.max(...(allLabels as number[])) + 1 }, (_, i) => String(i))
+          ? impliedClassNames(
+              [
+                { labels: rawLabels as number[], file: handle, key: yKey },
+                { labels: testRaw as number[], file: testHandle ?? handle, key: testYKey },
+              ],
+              classesKey,
+            )
           : sortClassNames(allLabels.map(String));
     // Strings are class names. Numbers are class indices, except when the file lists its classes as numbers (then they are looked up).
     const lookUpNumbers = !options.classNames && fileClasses !== null && typeof fileClasses[0] === 'number';
@@ -183,11 +245,12 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
         return index;
       });
     const trainLabels = toIndex(rawLabels, handle, yKey);
-    const train = imageSource(handle, xKey, trainLabels);
+    const warn = options.onWarning ?? ((message: string) => console.warn(message));
+    const train = imageSource(handle, xKey, trainLabels, warn);
     const pipeline = { ...options, testFraction: testHandle ? 0 : options.testFraction };
     const splits = splitSource(train.source, classNames, pipeline, train.height);
     if (testHandle) {
-      const test = imageSource(testHandle, testXKey, toIndex(testRaw, testHandle, testYKey));
+      const test = imageSource(testHandle, testXKey, toIndex(testRaw, testHandle, testYKey), warn);
       splits.test = new PipelineDataset(test.source, classNames, { ...options, training: false, defaultImageSize: train.height });
     }
     const dispose = async () => handles.forEach((h) => h.close());

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { splitSource } from '../core/arrays';
 import { subsetSource } from '../core/example-source';
@@ -7,10 +6,11 @@ import { sortClassNames } from '../core/labels';
 import { PipelineDataset, type PipelineOptions } from '../core/pipeline';
 import { stratifiedSplit, type SplitOptions } from '../core/split';
 import type { DatasetSplits } from '../core/types';
+import { DatasetRoot, walkImages, readVisibleEntries, type DatasetRootOptions } from './dataset-files';
 import { DEFAULT_FILE_IMAGE_SIZE, ImageFileDecoder, type ImageFileEntry, type NodeDecodeOptions } from './image-file-source';
 
 
-export interface ImageFolderOptions extends PipelineOptions, SplitOptions, NodeDecodeOptions {
+export interface ImageFolderOptions extends PipelineOptions, SplitOptions, NodeDecodeOptions, DatasetRootOptions {
   /** File extensions treated as images (lower case, with dot). Default IMAGE_EXTENSIONS. */
   extensions?: readonly string[];
   /** Use this class list (e.g. from a checkpoint's class map) instead of the sorted folder names. */
@@ -36,29 +36,30 @@ const SPLIT_FOLDERS = { train: ['train'], val: ['val', 'valid', 'validation'], t
  * Class names are sorted; hidden files and non-image files are ignored. Files stream from disk.
  */
 export async function imageFolder(root: string, options: ImageFolderOptions = {}): Promise<FileDatasetSplits> {
-  const extensions = new Set((options.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase()));
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const top = await visibleSubfolders(root);
+  const bound = await DatasetRoot.open(root, options);
+  const scanning = { ...options, root: bound, onWarning: warn };
+  const top = await visibleSubfolders(root, warn);
   const splitDirs = findSplitFolders(top);
   const decoder = new ImageFileDecoder(options);
   const pipeline = { ...options, imageSize: [decoder.height, decoder.width] as [number, number] };
 
   if (!splitDirs.train) {
-    const scan = await scanClassFolders(root, top, extensions, options, warn);
+    const scan = await scanClassFolders(root, top, scanning);
     const splits = splitSource(decoder.source(scan.entries), scan.classNames, pipeline, DEFAULT_FILE_IMAGE_SIZE);
     return { ...splits, classNames: scan.classNames, explicitSplits: false, dispose: () => decoder.pool.terminate() };
   }
 
   const trainRoot = path.join(root, splitDirs.train);
-  const scans: Record<string, { root: string; folders: string[] }> = { train: { root: trainRoot, folders: await visibleSubfolders(trainRoot) } };
+  const scans: Record<string, { root: string; folders: string[] }> = { train: { root: trainRoot, folders: await visibleSubfolders(trainRoot, warn) } };
   for (const split of ['val', 'test'] as const) {
     const dir = splitDirs[split];
-    if (dir) scans[split] = { root: path.join(root, dir), folders: await visibleSubfolders(path.join(root, dir)) };
+    if (dir) scans[split] = { root: path.join(root, dir), folders: await visibleSubfolders(path.join(root, dir), warn) };
   }
   const classNames = options.classNames ? [...options.classNames] : sortClassNames(Object.values(scans).flatMap((s) => s.folders));
   const scanned: Record<string, ImageFileEntry[]> = {};
   for (const [split, scan] of Object.entries(scans)) {
-    scanned[split] = (await scanClassFolders(scan.root, scan.folders, extensions, { ...options, classNames }, warn)).entries;
+    scanned[split] = (await scanClassFolders(scan.root, scan.folders, { ...scanning, classNames })).entries;
   }
   const make = (entries: ImageFileEntry[], training: boolean) =>
     new PipelineDataset(decoder.source(entries), classNames, { ...pipeline, training, defaultImageSize: DEFAULT_FILE_IMAGE_SIZE });
@@ -88,61 +89,37 @@ function findSplitFolders(folders: string[]): Partial<Record<keyof typeof SPLIT_
   return found;
 }
 
-async function visibleSubfolders(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new Error(`Cannot read image folder ${dir}: ${(error as Error).message}`);
-  }
-  return entries
-    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink()))
-    .map((e) => e.name)
-    .sort();
+async function visibleSubfolders(dir: string, warn: (message: string) => void): Promise<string[]> {
+  const entries = await readVisibleEntries(dir, warn, 'image folder');
+  return entries.filter(({ entry }) => entry.isDirectory() || entry.isSymbolicLink()).map(({ name }) => name);
 }
 
 async function scanClassFolders(
   root: string,
   folders: string[],
-  extensions: Set<string>,
-  options: ImageFolderOptions,
-  warn: (message: string) => void,
+  options: ImageFolderOptions & { root: DatasetRoot; onWarning: (message: string) => void },
 ): Promise<{ classNames: string[]; entries: ImageFileEntry[] }> {
   if (folders.length === 0) {
     throw new Error(`Image folder ${root} has no class folders: expected ${root}/<class>/<image files> (or train/ and val/ subfolders)`);
   }
+  const warn = options.onWarning;
+  const onError = options.onError ?? 'throw';
+  const extensions = options.extensions ?? IMAGE_EXTENSIONS;
   const classNames = options.classNames ? [...options.classNames] : sortClassNames(folders);
   const entries: ImageFileEntry[] = [];
   for (const folder of folders) {
     const label = classNames.indexOf(folder);
     const dir = path.join(root, folder);
     if (label < 0) throw new Error(`Class folder ${dir} is not in the given classNames [${classNames.join(', ')}]`);
-    const files = await listImages(dir, extensions);
+    if (!(await options.root.allows(dir, onError, warn))) continue;
+    const files = await walkImages(dir, { extensions, onWarning: warn, root: options.root, onError });
     if (files.length === 0) {
-      const message = `Class folder ${dir} contains no images (${[...extensions].join(' ')})`;
-      if (options.onError !== 'skip') throw new Error(`${message}; add images, remove the folder, or pass onError: 'skip'`);
+      const message = `Class folder ${dir} contains no images (${extensions.join(' ')})`;
+      if (onError !== 'skip') throw new Error(`${message}; add images, remove the folder, or pass onError: 'skip'`);
       warn(`Skipping empty class: ${message}`);
     }
     for (const file of files) entries.push({ path: file, label });
   }
   if (entries.length === 0) throw new Error(`Image folder ${root} contains no images in any class folder`);
   return { classNames, entries };
-}
-
-/** All image files under `dir`, recursively, skipping hidden entries; sorted for a stable order. */
-async function listImages(dir: string, extensions: Set<string>): Promise<string[]> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new Error(`Cannot read class folder ${dir}: ${(error as Error).message}`);
-  }
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listImages(full, extensions)));
-    else if (extensions.has(path.extname(entry.name).toLowerCase())) files.push(full);
-  }
-  return files;
 }

@@ -1,3 +1,4 @@
+import type { OnError } from '@resnet-ts/data';
 import { ImageFileDecoder } from '@resnet-ts/data/node';
 import type { ClassScore } from '@resnet-ts/zoo';
 import type { InferenceEngine } from '../engine';
@@ -11,6 +12,10 @@ export interface ClassifyFilesOptions extends ClassifyOptions {
   workers?: number;
   /** Bytes of decoded pixels held ahead of the model. Default `DEFAULT_DECODE_AHEAD_BYTES` (128 MiB). */
   aheadBytes?: number;
+  /** 'throw' (default): the first image that does not decode fails the call. 'skip': warn, leave it out, list it in `failed`. */
+  onError?: OnError;
+  /** Receives one warning per skipped image. Default `console.warn`. */
+  onWarning?: (message: string) => void;
 }
 
 /** The ranked classes of one image file. */
@@ -19,11 +24,20 @@ export interface FilePrediction {
   top: ClassScore[];
 }
 
+/** An image file that did not decode. */
+export interface FileFailure {
+  file: string;
+  /** What went wrong, naming the file. */
+  error: string;
+}
+
 export interface ClassifyFilesResult {
   /** The engine that ran. */
   engine: InferenceEngine;
-  /** One per file, in the order given. */
+  /** One per file that decoded, in the order given. */
   predictions: FilePrediction[];
+  /** The files left out with `onError: 'skip'`, in order, and why (empty otherwise). */
+  failed: FileFailure[];
   /** Time spent in the model, in milliseconds: decoding excluded, after one warm-up pass. */
   modelMs: number;
 }
@@ -31,10 +45,12 @@ export interface ClassifyFilesResult {
 /**
  * Classifies image files in batches. Decoding (worker threads of `@resnet-ts/data`, resized to the
  * predictor's input size and normalized as its card says) starts at once, while the engine loads,
- * and runs ahead of the model; an image that does not decode is an `ImageDecodeError` naming it.
+ * and runs ahead of the model; an image that does not decode is an `ImageDecodeError` naming it,
+ * or with `onError: 'skip'` a warning and an entry of `failed`.
  */
 export async function classifyFiles(predictor: Predictor, files: readonly string[], options: ClassifyFilesOptions = {}): Promise<ClassifyFilesResult> {
-  const { batchSize = 16, topK } = options;
+  const { batchSize = 16, topK, onError = 'throw' } = options;
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const [height, width, channels] = predictor.input.size;
   if (channels !== 3) throw new Error(`classifyFiles: the model expects ${channels} channels; image files decode to RGB`);
   const batches: string[][] = [];
@@ -52,15 +68,22 @@ export async function classifyFiles(predictor: Predictor, files: readonly string
     // One warm-up pass so the model time excludes one-time kernel compilation.
     await predictor.classify(new Float32Array(height * width * channels), { topK: 1 });
     const predictions: FilePrediction[] = [];
+    const failed: FileFailure[] = [];
     let modelMs = 0;
-    for (const batchFiles of batches) {
-      const pixels = await decoded.next();
+    for (let b = 0; b < batches.length; b++) {
+      const batch = await decoded.nextBatch();
+      if (batch.failed.length > 0 && onError !== 'skip') throw batch.failed[0];
+      for (const failure of batch.failed) {
+        failed.push({ file: failure.file, error: failure.message });
+        warn(`Skipping ${failure.message}`);
+      }
+      if (batch.files.length === 0) continue;
       const started = performance.now();
-      const ranked = await predictor.classify(pixels, { topK });
+      const ranked = await predictor.classify(batch.pixels, { topK });
       modelMs += performance.now() - started;
-      ranked.forEach((top, i) => predictions.push({ file: batchFiles[i], top }));
+      ranked.forEach((top, i) => predictions.push({ file: batch.files[i], top }));
     }
-    return { engine, predictions, modelMs };
+    return { engine, predictions, failed, modelMs };
   } finally {
     await decoded.close();
     await decoder.pool.terminate();

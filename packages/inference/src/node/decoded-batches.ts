@@ -19,6 +19,16 @@ export class ImageDecodeError extends Error {
  */
 export const DEFAULT_DECODE_AHEAD_BYTES = 128 * 1024 * 1024;
 
+/** One batch as decoded: the pixels of the files that decoded, in order, and the files that did not. */
+export interface DecodedBatch {
+  /** NHWC float32 pixels of `files`, normalized. */
+  pixels: Float32Array;
+  /** The files whose pixels these are, in the batch's order. */
+  files: string[];
+  /** The files of the batch that did not decode, each naming its file. */
+  failed: ImageDecodeError[];
+}
+
 export interface DecodedBatchesOptions {
   /** RGB bytes of one image file, `imageSize` pixels (e.g. `ImageFileDecoder.decode`). */
   decode(file: string): Promise<Uint8Array>;
@@ -36,7 +46,7 @@ export interface DecodedBatchesOptions {
  * batches ahead of the consumer. Each batch's files are decoded at once, so every worker is busy.
  */
 export class DecodedBatches {
-  private readonly ahead: Array<Promise<Float32Array>> = [];
+  private readonly ahead: Array<Promise<DecodedBatch>> = [];
   private readonly batchesAhead: number;
   private queued = 0;
 
@@ -50,6 +60,13 @@ export class DecodedBatches {
 
   /** The next batch's pixels; rejects with an ImageDecodeError naming the first file that failed. */
   async next(): Promise<Float32Array> {
+    const batch = await this.nextBatch();
+    if (batch.failed.length > 0) throw batch.failed[0];
+    return batch.pixels;
+  }
+
+  /** The next batch: the pixels of the files that decoded, and the files that did not (to skip them). */
+  async nextBatch(): Promise<DecodedBatch> {
     const batch = this.ahead.shift();
     if (!batch) throw new Error('DecodedBatches.next: no batches left');
     this.fill();
@@ -76,20 +93,23 @@ export class DecodedBatches {
     }
   }
 
-  private async decode(files: readonly string[]): Promise<Float32Array> {
+  private async decode(files: readonly string[]): Promise<DecodedBatch> {
     const { imageSize, normalization } = this.options;
     const perImage = imageSize[0] * imageSize[1] * 3;
-    const pixels = new Float32Array(files.length * perImage);
-    await Promise.all(
-      files.map(async (file, i) => {
-        const rgb = await this.options.decode(file).catch((error: Error) => {
-          throw new ImageDecodeError(file, error);
-        });
-        const image = pixels.subarray(i * perImage, (i + 1) * perImage);
-        image.set(rgb);
-        normalizeInPlace(image, normalization);
-      }),
-    );
-    return pixels;
+    const results = await Promise.allSettled(files.map((file) => this.options.decode(file)));
+    const decoded = files.filter((_, i) => results[i].status === 'fulfilled');
+    const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [new ImageDecodeError(files[i], asError(result.reason))] : []));
+    const pixels = new Float32Array(decoded.length * perImage);
+    let at = 0;
+    for (const result of results) {
+      if (result.status !== 'fulfilled') continue;
+      const image = pixels.subarray(at * perImage, (at + 1) * perImage);
+      image.set(result.value);
+      normalizeInPlace(image, normalization);
+      at++;
+    }
+    return { pixels, files: decoded, failed };
   }
 }
+
+const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));

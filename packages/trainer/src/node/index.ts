@@ -15,5 +15,5 @@ export { readRunInfo, type RunInfo } from './run-json';
 export { FolderCheckpointStore } from './checkpoint-folder';
 export { RUN_LOCK_FILE } from './run-lock';
 export { writeFileAtomic } from '@resnet-ts/zoo/node';
-export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData } from './data-source';
+export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData, type OpenDataOptions } from './data-source';
 export { EVALUATION_SPLITS, defaultEvaluationSplit, evaluationDataset, type EvaluationSplit } from './evaluation-split';

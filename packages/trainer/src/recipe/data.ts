@@ -9,6 +9,10 @@ export type DataSourceKind = (typeof DATA_KINDS)[number];
 /** The kinds read from `path`. */
 const FILE_KINDS: readonly DataSourceKind[] = ['folder', 'csv', 'hdf5'];
 
+/** What to do with an image that cannot be read (`data.onError`, `--on-error`). */
+export const ON_ERROR_CHOICES = ['fail', 'skip'] as const;
+export type OnErrorChoice = (typeof ON_ERROR_CHOICES)[number];
+
 const enumOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
 
 /** `data.hdf5Keys`: which datasets of an HDF5 file hold the images, labels and class names. */
@@ -67,6 +71,13 @@ const fields = strictObject(
      * `list_classes` (the deeplearning.ai layout), with `test_set_*` as the test split.
      */
     hdf5Keys: hdf5Keys.optional(),
+    /**
+     * An image that cannot be read: `fail` stops with its file (the default when left out), `skip`
+     * warns, leaves it out and counts it. Left out of the recipe unless set, so older recipes keep their hash.
+     */
+    onError: enumOf(ON_ERROR_CHOICES).optional(),
+    /** File sources: read links and CSV paths that resolve outside the folder (or the CSV's folder). Default false. */
+    allowOutsideRoot: z.boolean().optional(),
     /** Synthetic shapes only; filled with its defaults for kind `synthetic`. */
     synthetic: syntheticSettings.optional(),
   },
