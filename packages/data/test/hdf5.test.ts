@@ -75,6 +75,19 @@ describe('hdf5Dataset', () => {
     }
   });
 
+  it('reads a course-layout test file (test_set_* and list_classes only) as its test split', async () => {
+    const file = path.join(root, 'test_signs_only.h5');
+    writeH5(file, { test_set_x: images(3), test_set_y: { data: new BigInt64Array([0n, 1n, 1n]), shape: [3] }, list_classes: { data: new BigInt64Array([0n, 1n]), shape: [2] } });
+    const splits = await hdf5Dataset(file);
+    try {
+      expect([splits.train.size, splits.val.size, splits.test?.size]).toEqual([0, 0, 3]);
+      expect(splits.explicitSplits).toBe(true);
+      expect(splits.classNames).toEqual(['0', '1']);
+    } finally {
+      await splits.dispose();
+    }
+  });
+
   it('keys naming the test datasets read them as the examples, not also as a test split', async () => {
     const file = path.join(root, 'test_only.h5');
     writeH5(file, { test_set_x: images(4), test_set_y: { data: new BigInt64Array([0n, 1n, 0n, 1n]), shape: [4] } });

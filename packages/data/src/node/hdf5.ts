@@ -196,6 +196,18 @@ function imageSource(handle: Hdf5Handle, xKey: string, labels: Int32Array, warn:
   };
 }
 
+/** The train pool of a file that holds only a test split. */
+function noExamples(): ExampleSource {
+  return {
+    size: 0,
+    label: () => 0,
+    describe: (i) => `example ${i}`,
+    load: async (i) => {
+      throw new Error(`no example ${i}: this HDF5 file holds only a test split`);
+    },
+  };
+}
+
 /**
  * HDF5 in the deeplearning.ai layout (`train_set_x` [N, H, W, 3] uint8, `train_set_y` [N],
  * `list_classes`), read lazily with h5wasm, one example at a time. Labels may be class indices or
@@ -212,8 +224,10 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
   const handle = new Hdf5Handle(h5wasm, path.resolve(filePath));
   const handles = [handle];
   try {
-    const count = (handle.dataset(xKey).shape ?? [0])[0];
-    const rawLabels = readLabels(handle, yKey, count);
+    // A course-layout test file (test_set_x, test_set_y, list_classes and no train_set_*): its examples are the test split.
+    const testOnly = options.xKey === undefined && !options.testPath && !handle.has(xKey) && handle.has(testXKey);
+    const count = testOnly ? 0 : (handle.dataset(xKey).shape ?? [0])[0];
+    const rawLabels = testOnly ? [] : readLabels(handle, yKey, count);
     const testHandle = options.testPath ? new Hdf5Handle(h5wasm, path.resolve(options.testPath)) : testXKey !== xKey && handle.has(testXKey) ? handle : null;
     if (testHandle && testHandle !== handle) handles.push(testHandle);
     const testRaw = testHandle ? readLabels(testHandle, testYKey, (testHandle.dataset(testXKey).shape ?? [0])[0]) : [];
@@ -246,13 +260,11 @@ export async function hdf5Dataset(filePath: string, options: Hdf5DatasetOptions 
       });
     const trainLabels = toIndex(rawLabels, handle, yKey);
     const warn = options.onWarning ?? ((message: string) => console.warn(message));
-    const train = imageSource(handle, xKey, trainLabels, warn);
+    const test = testHandle ? imageSource(testHandle, testXKey, toIndex(testRaw, testHandle, testYKey), warn) : null;
+    const train = testOnly ? { source: noExamples(), height: test!.height } : imageSource(handle, xKey, trainLabels, warn);
     const pipeline = { ...options, testFraction: testHandle ? 0 : options.testFraction };
     const splits = splitSource(train.source, classNames, pipeline, train.height);
-    if (testHandle) {
-      const test = imageSource(testHandle, testXKey, toIndex(testRaw, testHandle, testYKey), warn);
-      splits.test = new PipelineDataset(test.source, classNames, { ...options, training: false, defaultImageSize: train.height });
-    }
+    if (test) splits.test = new PipelineDataset(test.source, classNames, { ...options, training: false, defaultImageSize: train.height });
     const dispose = async () => handles.forEach((h) => h.close());
     return { ...splits, classNames, explicitSplits: testHandle !== null, dispose };
   } catch (error) {

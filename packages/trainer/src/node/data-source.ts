@@ -38,6 +38,10 @@ interface SourceSplits {
 async function opened(data: { kind: DataSourceKind; path?: string }, splits: SourceSplits, dispose: () => Promise<void>, options: OpenDataOptions): Promise<OpenedData> {
   const { train, val, test, explicitSplits } = splits;
   const classNames = [...train.classNames];
+  if (options.training && train.size === 0) {
+    await dispose();
+    throw new Error(`${sourceName(data)}: no training examples${test ? ' (it holds only a test split: evaluate on it, or train on the file with train_set_x / --h5-keys)' : ''}`);
+  }
   if (options.training && classNames.length < 2) {
     const found = classNames.length === 0 ? 'none' : `only ${classNames.map((c) => JSON.stringify(c)).join(', ')}`;
     await dispose();
