@@ -4,3 +4,4 @@ export { readRunInfo, type RunInfo } from './run-json';
 export { FolderCheckpointStore } from './checkpoint-folder';
 export { writeFileAtomic } from './atomic';
 export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData } from './data-source';
+export * from './starting-weights/index';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
+import { readModelCard, type ModelCard, type StartingWeightsRecord } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
-import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { historyToCsv, toJsonl } from '../callbacks/history-format';
@@ -16,6 +15,7 @@ import { renderReport } from '../report/html';
 import { train, type TrainOptions, type TrainResult } from '../train';
 import { writeFileAtomic } from './atomic';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
+import { firstModelFolder, runModelCandidates } from './run-model-folder';
 import { readRunInfo, writeRunJson } from './run-json';
 
 /**
@@ -38,6 +38,8 @@ export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
    * training section is this run's own settings.
    */
   recipe?: Pick<RecipeInput, 'model' | 'data'>;
+  /** The weights `model` was loaded with before training (`loadStartingWeights(...).record`), recorded in run.json. */
+  startingWeights?: StartingWeightsRecord;
 }
 
 export interface RunResult {
@@ -128,7 +130,7 @@ export async function trainRun(options: RunOptions): Promise<RunResult> {
   if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
     throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
   }
-  await writeRunJson(runDir, runRecipe(options), [...options.train.classNames]);
+  await writeRunJson(runDir, runRecipe(options), [...options.train.classNames], options.startingWeights);
   return runWithStore(options, {});
 }
 
@@ -190,23 +192,16 @@ export interface LoadedRunModel {
 export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   const root = resolve(path);
   const info = await readRunInfo(root);
-  const candidates = info
-    ? [join(root, 'model'), join(root, 'checkpoints', 'best', 'model'), join(root, 'checkpoints', 'last', 'model')]
-    : [root];
-  for (const folder of candidates) {
-    if (await stat(join(folder, 'model.json')).catch(() => null)) {
-      const model = await tf.loadLayersModel(fileIO(folder));
-      const sidecar = info
-        ? { classNames: info.classNames, modelName: info.recipe.model.name, normalization: info.recipe.data?.normalization }
-        : undefined;
-      try {
-        const { card, notice } = readModelCard(model, { sidecar });
-        return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { recipe: info.recipe } : {}) };
-      } catch (error) {
-        model.dispose();
-        throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);
-      }
-    }
+  const candidates = info ? runModelCandidates(root) : [root];
+  const folder = await firstModelFolder(candidates);
+  if (!folder) throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);
+  const model = await tf.loadLayersModel(fileIO(folder));
+  const sidecar = info ? { classNames: info.classNames, modelName: info.recipe.model.name, normalization: info.recipe.data?.normalization } : undefined;
+  try {
+    const { card, notice } = readModelCard(model, { sidecar });
+    return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { recipe: info.recipe } : {}) };
+  } catch (error) {
+    model.dispose();
+    throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);
   }
-  throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);
 }
