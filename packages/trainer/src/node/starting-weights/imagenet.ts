@@ -1,3 +1,5 @@
+import { StartingWeightsError } from '../../errors';
+
 /** Options of zoo's `imagenetWeightsFile` (the Keras ImageNet weights, downloaded once into a cache). */
 export interface ImagenetWeightsFileOptions {
   /** With the 1000-class classifier (`..._tf_dim_ordering_tf_kernels.h5`) or without it (`_notop`). */
@@ -15,7 +17,8 @@ export type ImagenetWeightsFile = (variant: string, options: ImagenetWeightsFile
  * `model.weights: 'imagenet'` plugs in here and nowhere else.
  */
 export const imagenetWeightsFile: ImagenetWeightsFile = async (variant) => {
-  throw new Error(
+  throw new StartingWeightsError(
+    'imagenet',
     `weights "imagenet" for ${variant} are not available in this build yet (the ImageNet download cache is not part of @resnet-ts/zoo here): ` +
       'download the Keras .h5 (e.g. resnet50_weights_tf_dim_ordering_tf_kernels.h5) and pass its path instead',
   );
