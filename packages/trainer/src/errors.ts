@@ -20,3 +20,17 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
   }
 }
+
+/**
+ * Starting weights that cannot be used as asked (a missing file, weights that do not fit the model,
+ * a normalization other than the one they were trained with). `spec` is what was asked for.
+ */
+export class StartingWeightsError extends Error {
+  constructor(
+    readonly spec: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StartingWeightsError';
+  }
+}

@@ -55,7 +55,8 @@ export { ConfusionMatrix, type ClassMetrics, type ClassificationReport } from '.
 export { trainStep, type StepOptions, type StepResult } from './train-step';
 export { applyTransfer, type TransferOptions } from './transfer';
 export { WeightEma } from './ema';
-export { NonFiniteLossError } from './errors';
+export { NonFiniteLossError, StartingWeightsError } from './errors';
+export { startingNormalization, type StartingWeightsOrigin, type StartingNormalizationOptions, type StartingNormalization } from './starting-normalization';
 export {
   MemoryCheckpointStore,
   disposeCheckpoint,

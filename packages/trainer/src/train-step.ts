@@ -14,6 +14,8 @@ export interface StepOptions {
   clipNorm: number;
   /** k for top-k accuracy. */
   topK: number;
+  /** Learning-rate multipliers by weight key (`weightKey`); weights not in it use 1. */
+  lrScales?: ReadonlyMap<string, number>;
 }
 
 export interface StepResult {
@@ -70,6 +72,7 @@ export async function trainStep(model: tf.LayersModel, optimizer: Optimizer, bat
         variable: variables[i],
         grad: scale === 1 ? gradList[i] : tf.mul(gradList[i], scale),
         decay: decays(w),
+        lrScale: options.lrScales?.get(weightKey(w)) ?? 1,
       }));
       optimizer.apply(params, options.lr, options.weightDecay);
     });

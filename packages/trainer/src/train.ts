@@ -99,7 +99,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           if (next.done) break;
           const lr = schedule.lrAt(state.step) * ctx.lrScale;
           const t0 = performance.now();
-          const result = await engine.step(next.value, { ...plan.stepOptions, lr }).finally(() => tf.dispose([next.value.xs, next.value.ys]));
+          const result = await engine.step(next.value, { ...plan.stepOptions, lr, lrScales: ctx.weightLrScales }).finally(() => tf.dispose([next.value.xs, next.value.ys]));
           trainSeconds += (performance.now() - t0) / 1000;
           if (!result.finite) {
             failure = new NonFiniteLossError(epoch, state.batchInEpoch, state.step, result.loss, state.history, ctx.lastCheckpointStep);

@@ -13,6 +13,11 @@ export interface TransferOptions {
   unfreezeFrom?: string;
   /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
   unfreezeEpoch?: number;
+  /**
+   * Multiplies the learning rate of every layer before the head (e.g. 0.1: pretrained layers move
+   * ten times slower than the new classifier once they train). Default 1.
+   */
+  backboneLrScale?: number;
 }
 
 /** Index of the first layer whose name starts with `prefix`; throws naming the prefix when none does. */
@@ -29,6 +34,19 @@ function headIndex(model: tf.LayersModel, options: TransferOptions): number {
   if (options.headFrom) return firstLayerIndex(model, options.headFrom);
   for (let i = model.layers.length - 1; i >= 0; i--) if (model.layers[i].weights.length > 0) return i;
   return 0;
+}
+
+/**
+ * The learning-rate multiplier of each weight before the head (by `weightKey`, its original name)
+ * for `backboneLrScale`; empty when it is 1 or unset.
+ */
+export function backboneLrScales(model: tf.LayersModel, options: TransferOptions | undefined): Map<string, number> {
+  const scale = options?.backboneLrScale ?? 1;
+  const scales = new Map<string, number>();
+  if (scale === 1) return scales;
+  const head = headIndex(model, options!);
+  for (const layer of model.layers.slice(0, head)) for (const w of layer.weights) scales.set(w.originalName, scale);
+  return scales;
 }
 
 /** Makes layers before `from` frozen and the rest trainable. */

@@ -137,4 +137,14 @@ describe('model card', () => {
     dense.dispose();
     expect(tf.memory().numTensors).toBe(0);
   });
+
+  it('records the weights a fine-tuned model started from, and checks the record', () => {
+    const start = { spec: 'runs/a', kind: 'run' as const, path: '/work/runs/a/model', sha256: 'ab'.repeat(32), bytes: 1234, skipped: ['predictions'] };
+    const card = modelCardFor('resnet18', resnet18, { classNames, weights: { source: 'trained', start } });
+    expect(readModelCard({ modelCard: card }).card.weights).toEqual({ source: 'trained', start });
+    expect(() => readModelCard({ modelCard: { ...card, weights: { source: 'trained', start: { ...start, sha256: 'abc' } } } })).toThrow(
+      /weights\.start\.sha256: expected 64 lowercase hex digits/,
+    );
+    expect(() => readModelCard({ modelCard: { ...card, weights: { source: 'trained', start: { ...start, kind: 'pt' } } } })).toThrow(/weights\.start\.kind: Invalid enum value/);
+  });
 });

@@ -2,8 +2,10 @@ import { resolve } from 'node:path';
 import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
 import { listModels, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
+import type { NormalizationPreset } from '@resnet-ts/data';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
+import { planStartingWeights, type PlannedStartingWeights } from './train-weights';
 
 /**
  * Where each `resnet train` flag goes in the recipe. The keys are the flags in camelCase, which
@@ -12,6 +14,8 @@ import { UsageError } from '../errors';
 const FLAG_PATHS = {
   model: [['model', 'name']],
   zeroInitResidual: [['model', 'zeroInitResidual']],
+  weights: [['model', 'weights']],
+  skipMismatch: [['model', 'skipMismatch']],
   seed: [['model', 'seed'], ['data', 'seed'], ['training', 'seed']],
   data: [['data', 'path']],
   inputSize: [['data', 'imageSize']],
@@ -43,6 +47,7 @@ const FLAG_PATHS = {
   freezeBackbone: [['training', 'transfer', 'freezeBackbone']],
   unfreezeFrom: [['training', 'transfer', 'unfreezeFrom']],
   unfreezeEpoch: [['training', 'transfer', 'unfreezeEpoch']],
+  backboneLrScale: [['training', 'transfer', 'backboneLrScale']],
   checkpointEvery: [['training', 'checkpointEverySteps']],
   preciseBn: [['training', 'preciseBnBatches']],
 } as const satisfies Record<string, readonly RecipePath[]>;
@@ -56,7 +61,7 @@ const RUN_SETTINGS = ['out'];
 export const RECIPE_HELP = `
 Recipe:
   Every run is a recipe (format resnet-ts/recipe, version 1) with three sections: model (name,
-  zeroInitResidual, seed, weights), data (kind, path, imageSize, normalization, augmentation, seed,
+  zeroInitResidual, seed, weights, skipMismatch), data (kind, path, imageSize, normalization, augmentation, seed,
   workers, valFraction, hdf5Keys, onError, allowOutsideRoot, synthetic) and training (epochs, batchSize,
   lr, optimizer, schedule, weightDecay, labelSmoothing, clipNorm, earlyStopping, ema, transfer, ...).
   Later wins: defaults < the quickstart preset (synthetic data) < the --config file < flags.
@@ -164,7 +169,7 @@ function trainableIssues(recipe: Recipe): RecipeIssue[] {
   const issues: RecipeIssue[] = [];
   const models = listModels();
   if (!models.includes(recipe.model.name)) issues.push({ path: ['model', 'name'], message: `"${recipe.model.name}" is not one of ${models.join(', ')} (see \`resnet models\`)` });
-  if (recipe.model.weights !== null) issues.push({ path: ['model', 'weights'], message: 'starting weights are not loaded yet; leave it null' });
+  if (recipe.model.skipMismatch && recipe.model.weights === null) issues.push({ path: ['model', 'skipMismatch'], message: 'needs starting weights (--weights) to skip layers of' });
   if (recipe.data === null || recipe.data.kind === 'memory') issues.push({ path: ['data', 'kind'], message: 'resnet train reads synthetic, folder, csv or hdf5 data' });
   const size = recipe.data?.imageSize ?? [];
   if (size.some((n) => n < MIN_INPUT_SIZE || n > MAX_INPUT_SIZE)) {
@@ -177,6 +182,8 @@ function trainableIssues(recipe: Recipe): RecipeIssue[] {
 export interface TrainPlan {
   recipe: RecipeWithData;
   out?: string;
+  /** `model.weights`, checked on disk, with the normalization they decided (see train-weights.ts). */
+  startingWeights?: PlannedStartingWeights;
 }
 
 /**
@@ -202,7 +209,11 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   }
   const issues = trainableIssues(recipe);
   if (issues.length > 0) throw fail(issues);
+  const requested = valueAt(mergeRecipes(...layers), ['data', 'normalization']) as NormalizationPreset | undefined;
+  const started = await planStartingWeights(recipe, requested);
+  if ('issues' in started) throw fail(started.issues);
+  recipe = started.recipe;
   const out = flagOut ?? file?.out;
   if (out !== undefined && typeof out !== 'string') throw new UsageError(`--config ${configPath}: out: expected a folder name, got ${JSON.stringify(out)}`);
-  return { recipe: recipe as RecipeWithData, ...(out !== undefined ? { out } : {}) };
+  return { recipe: recipe as RecipeWithData, ...(out !== undefined ? { out } : {}), ...(started.planned ? { startingWeights: started.planned } : {}) };
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { NORMALIZATION_PRESETS, SYNTHETIC_DIFFICULTIES } from '@resnet-ts/data';
 import { listOptimizers, listSchedules, NonFiniteLossError, progressCallback, recipeHash, serializeRecipe } from '@resnet-ts/trainer';
-import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, trainRun, type KeepCheckpoints, type RunResult } from '@resnet-ts/trainer/node';
+import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, STARTING_WEIGHTS_HELP, trainRun, type KeepCheckpoints, type RunResult } from '@resnet-ts/trainer/node';
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
@@ -12,6 +12,7 @@ import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
+import { loadPlannedWeights, transferNotices } from './train-weights';
 
 const positiveNumber = (value: string): number => {
   const n = Number(value);
@@ -40,6 +41,7 @@ interface TrainFlags extends Record<string, unknown> {
   resume?: string;
   json?: boolean;
   printRecipe?: boolean;
+  verbose?: boolean;
   epochs?: number;
   workers?: number;
   preciseBn?: number;
@@ -78,9 +80,12 @@ export function registerTrain(program: Command, context: CliContext): void {
     .addOption(new Option('--steps-per-epoch <n>', 'train at most this many batches per epoch').argParser(positiveInteger))
     .addOption(new Option('--early-stopping <patience>', 'stop when val_loss has not improved for this many epochs').argParser(positiveInteger))
     .addOption(new Option('--ema <decay>', 'keep an exponential moving average of the weights').argParser(fraction))
+    .option('--weights <source>', `starting weights: ${STARTING_WEIGHTS_HELP}; their model card (or imagenet) decides the normalization`)
+    .option('--skip-mismatch', 'leave layers the --weights do not fit (a head for other classes) at their initial weights')
     .option('--freeze-backbone', 'train only the classifier head')
     .option('--unfreeze-from <prefix>', 'train layers from the first one named with this prefix (e.g. conv5_)')
-    .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies').argParser(integerAtLeast(0)))
+    .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies (> 0 needs --freeze-backbone)').argParser(integerAtLeast(0)))
+    .addOption(new Option('--backbone-lr-scale <f>', 'learning rate of the layers before the head, as a fraction of --lr (e.g. 0.1; default 1)').argParser(positiveNumber))
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))
     .addOption(
       new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 0; 8 on synthetic data)').argParser(
@@ -98,6 +103,7 @@ export function registerTrain(program: Command, context: CliContext): void {
       new Option('--keep-checkpoints <which>', 'checkpoints kept once the run completes: all (last, resumable with more --epochs, and best), last, best (weights only) or none (only model/); default all').choices(KEEP_CHECKPOINTS),
     )
     .option('--json', 'print the result as JSON (progress goes to stderr)')
+    .option('--verbose', 'say more about what was loaded (every skipped layer and why)')
     .option('--print-recipe', 'print the run\'s recipe as JSON (also valid YAML for --config) and exit without training')
     .addHelpText('after', RECIPE_HELP)
     .action(async (flags: TrainFlags, command: Command) => {
@@ -108,9 +114,9 @@ export function registerTrain(program: Command, context: CliContext): void {
         await resumeCommand(flags.resume, explicit, context);
         return;
       }
-      const { config, resume: _r, json: _j, printRecipe, keepCheckpoints, ...settings } = explicit;
+      const { config, resume: _r, json: _j, printRecipe, keepCheckpoints, verbose: _v, ...settings } = explicit;
       // The whole run is settled (and every bad value reported, exit 2) before anything is opened.
-      const { recipe, out } = await trainRecipe(settings, config);
+      const { recipe, out, startingWeights } = await trainRecipe(settings, config);
       if (printRecipe) {
         printLine(serializeRecipe(recipe));
         return;
@@ -131,11 +137,13 @@ export function registerTrain(program: Command, context: CliContext): void {
           seed: spec.seed,
         };
         const model = createModel(spec.name, modelOptions);
-        // The model card travels with every saved model so `predict`, `export` and the demo know the classes and normalization.
+        transferNotices(recipe).forEach((line) => warnLine(line));
+        const start = startingWeights ? (await loadPlannedWeights(model, startingWeights, flags.verbose === true)).record : undefined;
+        // The model card travels with every saved model so `predict`, `export` and the demo know the classes, normalization and origin.
         const extras = {
           classNames: opened.classNames,
           preprocessing: { normalization: data.normalization },
-          weights: { source: 'trained' as const },
+          weights: { source: 'trained' as const, ...(start ? { start } : {}) },
           recipeHash: recipeHash(recipe),
         };
         writeModelCard(model, modelCardFor(spec.name, modelOptions, extras));
@@ -153,6 +161,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             val: opened.val,
             ...recipe.training,
             recipe: { model: spec, data },
+            ...(start ? { startingWeights: start } : {}),
             callbacks: [progressOf(flags.json === true)],
             signal,
             title: `${spec.name} on ${source}`,
@@ -233,7 +242,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   const info = await readRunInfo(runDir);
   if (!info) throw new UsageError(`--resume ${runDir}: not a run folder (no run.json)`);
   // Settings that do not change the trained weights (precise BN only touches BatchNorm statistics).
-  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe', 'keepCheckpoints']);
+  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe', 'keepCheckpoints', 'verbose']);
   const ignored = Object.keys(explicit).filter((key) => !allowed.has(key));
   if (ignored.length > 0) {
     throw new UsageError(`--resume continues with the run's saved settings; only --epochs, --workers, --precise-bn and --keep-checkpoints may change (got --${ignored.join(', --')})`);

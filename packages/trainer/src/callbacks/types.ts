@@ -65,6 +65,11 @@ export interface TrainerContext {
   readonly batchSize: number;
   /** Multiplies the schedule's learning rate (ReduceLROnPlateau lowers it); saved by whoever sets it. */
   lrScale: number;
+  /**
+   * Learning-rate multipliers of single weights by weight key (`weightKey`), on top of `lrScale`;
+   * weights not in it use 1. The transfer stages set it for a slower backbone (`backboneLrScale`).
+   */
+  weightLrScales: ReadonlyMap<string, number>;
   /** Asks the trainer to stop after the current batch (Keras's `model.stop_training = True`). */
   stop(reason?: string): void;
   /** Ends the run for good with this reason (a resumed run does not continue), after the current epoch's hooks. */

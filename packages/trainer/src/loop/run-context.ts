@@ -39,6 +39,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
     ...(options.val ? { valData: options.val } : {}),
     batchSize: options.config.batchSize,
     lrScale: 1,
+    weightLrScales: new Map(),
     lastCheckpointStep: null,
     stop(reason) {
       stopMessage = reason ?? 'a callback asked to stop';

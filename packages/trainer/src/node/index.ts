@@ -17,3 +17,4 @@ export { RUN_LOCK_FILE } from './run-lock';
 export { writeFileAtomic } from '@resnet-ts/zoo/node';
 export { openDataSource, detectDataSource, type DataSourceSpec, type DataSourceKind, type OpenedData, type OpenDataOptions } from './data-source';
 export { EVALUATION_SPLITS, defaultEvaluationSplit, evaluationDataset, type EvaluationSplit } from './evaluation-split';
+export * from './starting-weights/index';

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pickConfig, type TrainConfig } from '../config';
 import { parseRecipe, recipeHash, type Recipe, type RecipeInput } from '../recipe';
+import type { StartingWeightsRecord } from '@resnet-ts/zoo';
 import { writeFileAtomic } from '@resnet-ts/zoo/node';
 
 export const RUN_FORMAT = 'resnet-ts/run';
@@ -15,6 +16,8 @@ export interface RunInfo {
   classNames: string[];
   /** `recipeHash(recipe)`. */
   recipeHash: string;
+  /** The weights training started from (`recipe.model.weights` as found on disk, with its hash). */
+  startingWeights?: StartingWeightsRecord;
 }
 
 /** run.json as 0.1 wrote it: the config, with the CLI's model and data in `config.metadata`. */
@@ -65,7 +68,15 @@ export async function readRunInfo(runDir: string): Promise<RunInfo | null> {
 }
 
 /** Writes run.json for a new run: the recipe with its defaults filled in, and its hash. */
-export async function writeRunJson(runDir: string, recipe: Recipe, classNames: string[]): Promise<void> {
-  const json: RunInfo = { format: RUN_FORMAT, version: 2, createdAt: new Date().toISOString(), recipe, classNames, recipeHash: recipeHash(recipe) };
+export async function writeRunJson(runDir: string, recipe: Recipe, classNames: string[], startingWeights?: StartingWeightsRecord): Promise<void> {
+  const json: RunInfo = {
+    format: RUN_FORMAT,
+    version: 2,
+    createdAt: new Date().toISOString(),
+    recipe,
+    classNames,
+    recipeHash: recipeHash(recipe),
+    ...(startingWeights ? { startingWeights } : {}),
+  };
   await writeFileAtomic(join(runDir, 'run.json'), JSON.stringify(json, null, 2));
 }

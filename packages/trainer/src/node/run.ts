@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
+import { readModelCard, type ModelCard, type StartingWeightsRecord } from '@resnet-ts/zoo';
 import { fileIO, writeFileAtomic } from '@resnet-ts/zoo/node';
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { train, type TrainOptions, type TrainResult } from '../train';
 import { FolderCheckpointStore, readableFolder } from './checkpoint-folder';
 import { linkIdenticalFiles } from './link-identical';
 import { openRunFolder, removeCreatedFolder } from './run-folder';
+import { firstModelFolder, runModelCandidates } from './run-model-folder';
 import { readRunInfo, writeRunJson } from './run-json';
 
 /**
@@ -48,6 +49,8 @@ export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
   keepCheckpoints?: KeepCheckpoints;
   /** One-line notices (a stale lock taken over, debris of a killed run removed). Default: stderr. */
   onNotice?: (message: string) => void;
+  /** The weights `model` was loaded with before training (`loadStartingWeights(...).record`), recorded in run.json. */
+  startingWeights?: StartingWeightsRecord;
 }
 
 export const KEEP_CHECKPOINTS = ['all', 'last', 'best', 'none'] as const;
@@ -163,7 +166,7 @@ export async function trainRun(options: RunOptions): Promise<RunResult> {
     if (await readableFolder(join(runDir, 'checkpoints', 'last'))) {
       throw new Error(`${runDir} already holds a training run: resume it (--resume ${options.runDir}) or choose another output folder.`);
     }
-    await writeRunJson(runDir, runRecipe(options), [...options.train.classNames]);
+    await writeRunJson(runDir, runRecipe(options), [...options.train.classNames], options.startingWeights);
     try {
       return await runWithStore(options, {});
     } catch (error) {
@@ -252,23 +255,16 @@ export interface LoadedRunModel {
 export async function loadRunModel(path: string): Promise<LoadedRunModel> {
   const root = resolve(path);
   const info = await readRunInfo(root);
-  const candidates = info
-    ? [join(root, 'model'), join(root, 'checkpoints', 'best', 'model'), join(root, 'checkpoints', 'last', 'model')]
-    : [root];
-  for (const folder of candidates) {
-    if (await stat(join(folder, 'model.json')).catch(() => null)) {
-      const model = await tf.loadLayersModel(fileIO(folder));
-      const sidecar = info
-        ? { classNames: info.classNames, modelName: info.recipe.model.name, normalization: info.recipe.data?.normalization }
-        : undefined;
-      try {
-        const { card, notice } = readModelCard(model, { sidecar });
-        return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { recipe: info.recipe } : {}) };
-      } catch (error) {
-        model.dispose();
-        throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);
-      }
-    }
+  const candidates = info ? runModelCandidates(root) : [root];
+  const folder = await firstModelFolder(candidates);
+  if (!folder) throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);
+  const model = await tf.loadLayersModel(fileIO(folder));
+  const sidecar = info ? { classNames: info.classNames, modelName: info.recipe.model.name, normalization: info.recipe.data?.normalization } : undefined;
+  try {
+    const { card, notice } = readModelCard(model, { sidecar });
+    return { model, source: folder, card, ...(notice ? { cardNotice: notice } : {}), ...(info ? { recipe: info.recipe } : {}) };
+  } catch (error) {
+    model.dispose();
+    throw new Error(`${join(folder, 'model.json')}: ${(error as Error).message}`);
   }
-  throw new Error(`${root}: no model found (looked for ${candidates.map((c) => join(c, 'model.json')).join(', ')}).`);
 }

@@ -33,7 +33,7 @@ export class Optimizer {
     return this.iterations;
   }
 
-  /** Applies one update to every parameter with the given learning rate and weight decay. */
+  /** Applies one update to every parameter with the given learning rate (times its `lrScale`) and weight decay. */
   apply(params: readonly ParamUpdate[], lr: number, weightDecay = 0): void {
     this.iterations += 1;
     const t = this.iterations;
@@ -41,9 +41,10 @@ export class Optimizer {
     const fused = rule.fused?.available() ? rule.fused : undefined;
     tf.tidy(() => {
       for (const p of params) {
+        const rate = lr * (p.lrScale ?? 1);
         const step: RuleStep<OptimizerSpec> = {
           spec: this.spec,
-          lr,
+          lr: rate,
           t,
           variable: p.variable,
           grad: p.grad,
@@ -55,7 +56,7 @@ export class Optimizer {
           continue;
         }
         let value: tf.Tensor = p.variable;
-        if (rule.decoupledDecay && step.weightDecay > 0) value = tf.sub(value, tf.mul(value, lr * step.weightDecay));
+        if (rule.decoupledDecay && step.weightDecay > 0) value = tf.sub(value, tf.mul(value, rate * step.weightDecay));
         p.variable.assign(tf.add(value, rule.update(step)));
       }
     });

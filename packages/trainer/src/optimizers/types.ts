@@ -8,6 +8,8 @@ export interface ParamUpdate {
   grad: tf.Tensor;
   /** Apply weight decay to this parameter (kernels yes; biases and BatchNorm no). */
   decay: boolean;
+  /** Multiplies the step's learning rate for this parameter (e.g. a slower pretrained backbone). Default 1. */
+  lrScale?: number;
 }
 
 /** What an update rule sees of one parameter in one step. */

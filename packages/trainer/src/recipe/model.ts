@@ -13,8 +13,14 @@ export const modelSection = strictObject(
     zeroInitResidual: z.boolean().default(true),
     /** Seed of the weight initialisation. Default 0. */
     seed: seed().default(0),
-    /** Starting weights (a file, folder or URL); null: random initialisation. Default null. */
+    /**
+     * Starting weights: a Keras .h5 or .safetensors file, a tfjs model folder or model.json, a run
+     * folder (its final model, else its best checkpoint, else its last), or `imagenet`; null:
+     * random initialisation. Default null.
+     */
     weights: z.string().min(1).nullable().default(null),
+    /** Leave layers the starting weights do not fit (a head for other classes) at their initial weights. Default false. */
+    skipMismatch: z.boolean().optional(),
   },
   'model',
 );

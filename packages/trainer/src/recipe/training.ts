@@ -45,9 +45,18 @@ const transfer = strictObject(
     unfreezeFrom: z.string().min(1).optional(),
     /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
     unfreezeEpoch: nonNegativeInt().optional(),
+    /** Multiplies the learning rate of the layers before the head (e.g. 0.1 for pretrained ones). Default 1. */
+    backboneLrScale: z.number().gt(0).max(1).optional(),
   },
   'training.transfer',
-);
+).superRefine((transfer, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (transfer.unfreezeEpoch !== undefined && transfer.unfreezeFrom === undefined) issue('unfreezeEpoch', 'needs unfreezeFrom (the layer prefix to unfreeze, e.g. conv5_)');
+  // Before unfreezeEpoch the layers train as without transfer settings: all of them, unless frozen.
+  if ((transfer.unfreezeEpoch ?? 0) > 0 && transfer.freezeBackbone !== true) {
+    issue('unfreezeEpoch', `before epoch ${transfer.unfreezeEpoch} every layer would train: set freezeBackbone to train only the head until then`);
+  }
+});
 
 /**
  * The recipe's `training` section: the JSON-serializable settings of `train()`, saved with every

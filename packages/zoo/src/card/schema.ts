@@ -23,6 +23,27 @@ export const shardChecksumSchema = z.object({
 /** A model card's shard checksums (`weights.shards`). */
 export type ShardChecksum = z.infer<typeof shardChecksumSchema>;
 
+/**
+ * What fine-tuning started from: a Keras .h5 or .safetensors file, a tfjs model folder, a training
+ * run's model, or the Keras ImageNet weights.
+ */
+export const STARTING_WEIGHT_KINDS = ['keras-h5', 'safetensors', 'tfjs', 'run', 'imagenet'] as const;
+
+/** `weights.start`: the weights a trained model started from, so readers know where it came from. */
+const startingWeights = z.object({
+  /** As it was asked for: a path, or `imagenet`. */
+  spec: z.string().min(1),
+  kind: z.enum(STARTING_WEIGHT_KINDS),
+  /** The file or tfjs model folder read (absolute when it was written). */
+  path: z.string().min(1),
+  /** SHA-256 (hex) of the bytes read: the file, or a tfjs folder's model.json then its shards in manifest order. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits'),
+  /** Bytes read. */
+  bytes: z.number().int().nonnegative(),
+  /** Model layers that kept their initial weights (a new head under `skipMismatch`). */
+  skipped: z.array(z.string()),
+});
+
 /** The `ResNetOptions` that rebuild the architecture (`createModel(name, { inputShape: inputSize, ...options })`). */
 const architectureOptions = z.object({
   includeTop: z.boolean(),
@@ -73,6 +94,8 @@ export const modelCardSchema = z
        * Absent in cards written before 0.2 and in other formats.
        */
       shards: z.array(shardChecksumSchema).optional(),
+      /** For fine-tuned weights (`source: 'trained'`): the weights training started from. */
+      start: startingWeights.optional(),
     }),
     /** Hash of the training recipe that produced the weights, when known. */
     recipeHash: z.string().min(1).optional(),
@@ -90,3 +113,6 @@ export const modelCardSchema = z
 
 /** A model card (see `modelCardSchema` for the fields). */
 export type ModelCard = z.infer<typeof modelCardSchema>;
+/** `weights.start` of a model card: the weights a fine-tuned model started from. */
+export type StartingWeightsRecord = z.infer<typeof startingWeights>;
+export type StartingWeightKind = (typeof STARTING_WEIGHT_KINDS)[number];
