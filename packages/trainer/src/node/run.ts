@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readModelCard, type ModelCard, type StartingWeightsRecord } from '@resnet-ts/zoo';
 import { fileIO, writeFileAtomic } from '@resnet-ts/zoo/node';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { historyToCsv, toJsonl } from '../callbacks/history-format';
