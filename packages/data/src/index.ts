@@ -7,6 +7,7 @@ export { PipelineDataset, type PipelineOptions, type SkippedExample } from './co
 export type { SplitOptions } from './core/split';
 export { arrayDataset, arraySplits, type ArrayDatasetInput } from './core/arrays';
 export { oneHot, classMapToJson, classMapFromJson, type ClassMap } from './core/labels';
+export { epochOrder } from './core/rng';
 export { IMAGE_EXTENSIONS } from './core/class-folders';
 export { SHAPE_NAMES, type ShapeName } from './core/shapes';
 export {

@@ -13,6 +13,16 @@ export interface TransferOptions {
   unfreezeFrom?: string;
   /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
   unfreezeEpoch?: number;
+  /**
+   * With `freezeBackbone`: compute the backbone's pooled features once per image and train the
+   * head on them (see `cacheFeatures` in the README). `false` or absent: off.
+   */
+  cacheFeatures?: false | FeatureCacheOptions;
+}
+
+export interface FeatureCacheOptions {
+  /** Feature copies per training image; copy k is the image under the data's augmentation of epoch k. Default 1. */
+  augmentedCopies?: number;
 }
 
 /** Index of the first layer whose name starts with `prefix`; throws naming the prefix when none does. */
@@ -25,7 +35,8 @@ export function firstLayerIndex(model: tf.LayersModel, prefix: string): number {
   return index;
 }
 
-function headIndex(model: tf.LayersModel, options: TransferOptions): number {
+/** Index of the first head layer: `headFrom`, else the last layer with weights (the classifier). */
+export function headIndex(model: tf.LayersModel, options: TransferOptions): number {
   if (options.headFrom) return firstLayerIndex(model, options.headFrom);
   for (let i = model.layers.length - 1; i >= 0; i--) if (model.layers[i].weights.length > 0) return i;
   return 0;

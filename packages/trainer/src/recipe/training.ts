@@ -34,6 +34,15 @@ export const emaSettings = strictObject(
   'training.ema',
 );
 
+/** `training.transfer.cacheFeatures` (see `FeatureCacheOptions`). */
+const cacheFeatures = strictObject(
+  {
+    /** Feature copies per training image, copy k under the data's augmentation of epoch k. Default 1. */
+    augmentedCopies: positiveInt().optional(),
+  },
+  'training.transfer.cacheFeatures',
+);
+
 /** `training.transfer` (see `TransferOptions`): train the head first, then unfreeze from a stage. */
 const transfer = strictObject(
   {
@@ -45,9 +54,23 @@ const transfer = strictObject(
     unfreezeFrom: z.string().min(1).optional(),
     /** 0-based epoch at which `unfreezeFrom` takes effect. Default 0 when only `unfreezeFrom` is set. */
     unfreezeEpoch: nonNegativeInt().optional(),
+    /**
+     * With `freezeBackbone`: compute the backbone's pooled features once per image (and augmented
+     * copy) and train the head on them. Default: off.
+     */
+    cacheFeatures: offOr(cacheFeatures).optional(),
   },
   'training.transfer',
-);
+).superRefine((value, ctx) => {
+  if (!value.cacheFeatures) return;
+  // Features are computed once: they stay valid only while the whole backbone stays frozen.
+  if (!value.freezeBackbone) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cacheFeatures'], message: 'caches features of a frozen backbone: set training.transfer.freezeBackbone (--freeze-backbone) too' });
+  }
+  if (value.unfreezeFrom !== undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cacheFeatures'], message: 'cannot be combined with training.transfer.unfreezeFrom (--unfreeze-from) yet: train the head with cached features, then fine-tune in a second run' });
+  }
+});
 
 /**
  * The recipe's `training` section: the JSON-serializable settings of `train()`, saved with every
