@@ -15,9 +15,10 @@ export interface TransferOptions {
   unfreezeEpoch?: number;
   /**
    * With `freezeBackbone`: compute the backbone's pooled features once per image and train the
-   * head on them (see `cacheFeatures` in the README). `false` or absent: off.
+   * head on them (see `cacheFeatures` in the README). `true` is `{ augmentedCopies: 1 }`; `false`
+   * or absent: off.
    */
-  cacheFeatures?: false | FeatureCacheOptions;
+  cacheFeatures?: boolean | FeatureCacheOptions;
 }
 
 export interface FeatureCacheOptions {

@@ -75,7 +75,7 @@ describe('frozen-backbone feature caching', () => {
     }
     expect(begin.featureCache).toMatchObject({ images: 32, copies: 1, rows: 32, featureSize: 16, bytes: 32 * 16 * 4 });
     expect(begin.featureCache!.seconds).toBeGreaterThan(0);
-    tf.dispose([uncached, cached]);
+    for (const m of [uncached, cached]) m.dispose();
   });
 
   it('cached augmented copies are the images\' own augmented epochs: same head as uncached over shuffled, flipped epochs', async () => {
@@ -83,7 +83,7 @@ describe('frozen-backbone feature caching', () => {
     expect(begin.featureCache).toMatchObject({ copies: 2, rows: 64 });
     const [a, b] = [weightMap(uncached), weightMap(cached)];
     for (const name of headNames) expect(maxDiff(a.get(name)!, b.get(name)!)).toBeLessThan(1e-5);
-    tf.dispose([uncached, cached]);
+    for (const m of [uncached, cached]) m.dispose();
   });
 
   it('reaches the uncached frozen path\'s accuracy within a point, never changes the backbone and frees its tensors', async () => {
@@ -106,7 +106,7 @@ describe('frozen-backbone feature caching', () => {
       if (headNames.includes(name)) continue;
       expect(Buffer.from(after.get(name)!.buffer).equals(Buffer.from(values.buffer)), name).toBe(true);
     }
-    tf.dispose([uncached, cached]);
+    for (const m of [uncached, cached]) m.dispose();
   });
 
   it('resumes from a checkpoint with the same head weights as an uninterrupted run', async () => {
@@ -123,7 +123,7 @@ describe('frozen-backbone feature caching', () => {
     disposeCheckpoint(checkpoint);
     const [a, b] = [weightMap(whole), weightMap(resumed)];
     for (const [name, values] of a) expect(maxDiff(values, b.get(name)!), name).toBe(0);
-    tf.dispose([whole, first, resumed]);
+    for (const m of [whole, first, resumed]) m.dispose();
   });
 
   it('saves the full model with the trained head in the run folder and records caching in run.json', async () => {
@@ -137,7 +137,7 @@ describe('frozen-backbone feature caching', () => {
     for (const [name, values] of trained) expect(maxDiff(values, saved.get(name)!), name).toBe(0);
     expect((await readRunInfo(runDir))!.recipe.training.transfer).toEqual({ freezeBackbone: true, cacheFeatures: { augmentedCopies: 2 } });
     expect(JSON.parse(await readFile(join(runDir, 'evaluation.json'), 'utf8')).count).toBe(32);
-    tf.dispose([model, loaded.model]);
+    for (const m of [model, loaded.model]) m.dispose();
   });
 
   it('refuses caching without a frozen backbone, with unfreezing, with precise BN, and past the memory cap', async () => {

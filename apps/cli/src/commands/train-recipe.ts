@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
+import { formatPath, mergeRecipes, parseRecipe, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
 import { listModels, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
+import { combineFeatureCacheSettings, quickstartFor } from './train-feature-cache';
 
 /**
  * Where each `resnet train` flag goes in the recipe. The keys are the flags in camelCase, which
@@ -40,6 +41,8 @@ const FLAG_PATHS = {
   freezeBackbone: [['training', 'transfer', 'freezeBackbone']],
   unfreezeFrom: [['training', 'transfer', 'unfreezeFrom']],
   unfreezeEpoch: [['training', 'transfer', 'unfreezeEpoch']],
+  cacheFeatures: [['training', 'transfer', 'cacheFeatures']],
+  augmentedCopies: [['training', 'transfer', 'cacheFeatures', 'augmentedCopies']],
   checkpointEvery: [['training', 'checkpointEverySteps']],
   preciseBn: [['training', 'preciseBnBatches']],
 } as const satisfies Record<string, readonly RecipePath[]>;
@@ -97,9 +100,9 @@ function flagOf(path: RecipePath, layer?: Layer): string | undefined {
 }
 
 /** A recipe layer from flag values (or a flat config file): each key to its recipe paths. */
-function layerOf(settings: Flags): Mapping {
+function layerOf(settings: Flags, where = ''): Mapping {
   const layer: Mapping = {};
-  for (const [key, value] of Object.entries(settings)) {
+  for (const [key, value] of Object.entries(combineFeatureCacheSettings(settings, where))) {
     const paths: readonly RecipePath[] = FLAG_PATHS[key as keyof typeof FLAG_PATHS];
     const mapped = key === 'inputSize' ? [value, value] : value;
     for (const path of paths) setAt(layer, path, mapped);
@@ -141,7 +144,7 @@ async function fileLayer(file: string, locate: boolean): Promise<{ layer: Layer;
         'or write a recipe with model, data and training sections)',
     );
   }
-  const values = layerOf(rest);
+  const values = layerOf(rest, `--config ${file}: `);
   if (locate) await locateData(values, `--config ${file}: data`);
   return { layer: { values: values as RecipeLayer, origin: 'flat-file' }, ...(out !== undefined ? { out } : {}) };
 }
@@ -187,7 +190,7 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   const flags: Layer = { values: flagValues as RecipeLayer, origin: 'flags' };
   const layers = [file?.layer.values ?? {}, flags.values];
   const kind = (mergeRecipes(...layers).data as { kind?: string } | null | undefined)?.kind;
-  const preset = kind === undefined || kind === 'synthetic' ? RECIPE_PRESETS.quickstart : {};
+  const preset = kind === undefined || kind === 'synthetic' ? quickstartFor(layers) : {};
   const fail = (issues: readonly RecipeIssue[]) => new UsageError(issues.map((issue) => describe(issue, flags, file?.layer, configPath)).join('; '));
   let recipe: Recipe;
   try {

@@ -9,6 +9,7 @@ import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
+import { addFeatureCacheOptions, featureCacheReport } from './train-feature-cache';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 
 /** Exit code after Ctrl-C: the checkpoint was saved; `--resume` continues (128 + SIGINT, as shells do). */
@@ -59,7 +60,7 @@ interface TrainFlags extends Record<string, unknown> {
 }
 
 export function registerTrain(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('train')
     .description('train a ResNet classifier (no --data: a short run on synthetic shapes) into a run folder with checkpoints and report.html')
     .option('--data <path>', 'image folder (class subfolders, optional train/val), .csv manifest, .h5 file, or "synthetic"')
@@ -93,6 +94,8 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--freeze-backbone', 'train only the classifier head')
     .option('--unfreeze-from <prefix>', 'train layers from the first one named with this prefix (e.g. conv5_)')
     .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies').argParser(integerAtLeast(0)))
+  addFeatureCacheOptions(command);
+  command
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))
     .addOption(
       new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 0; 8 on synthetic data)').argParser(
@@ -158,7 +161,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             val: opened.val,
             ...recipe.training,
             recipe: { model: spec, data },
-            callbacks: [progressOf(flags.json === true)],
+            callbacks: [featureCacheReport(log), progressOf(flags.json === true)],
             signal,
             title: `${spec.name} on ${source}`,
           }),
@@ -255,7 +258,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         val: opened.val,
         ...(explicit.epochs !== undefined ? { epochs: explicit.epochs } : {}),
         ...(explicit.preciseBn !== undefined ? { preciseBnBatches: explicit.preciseBn } : {}),
-        callbacks: [progressOf(explicit.json === true)],
+        callbacks: [featureCacheReport(log), progressOf(explicit.json === true)],
         signal,
       }),
     );

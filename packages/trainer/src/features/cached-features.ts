@@ -45,7 +45,7 @@ export async function cacheFeatures(
   }
   const started = performance.now();
   const { backbone, head, featureSize } = splitAtHead(model, transfer);
-  const copies = transfer.cacheFeatures.augmentedCopies ?? 1;
+  const copies = transfer.cacheFeatures === true ? 1 : (transfer.cacheFeatures.augmentedCopies ?? 1);
   const { batchSize, shuffle, augment, seed } = config;
   const trainTable = await computeFeatureTable(backbone, train, { batchSize, copies, shuffle, augment, what: 'training data' });
   const valTable = val ? await computeFeatureTable(backbone, val, { batchSize, shuffle: false, augment: false, what: 'validation data' }) : undefined;

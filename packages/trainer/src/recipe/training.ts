@@ -56,9 +56,9 @@ const transfer = strictObject(
     unfreezeEpoch: nonNegativeInt().optional(),
     /**
      * With `freezeBackbone`: compute the backbone's pooled features once per image (and augmented
-     * copy) and train the head on them. Default: off.
+     * copy) and train the head on them. `true` is `{ augmentedCopies: 1 }`. Default: off.
      */
-    cacheFeatures: offOr(cacheFeatures).optional(),
+    cacheFeatures: z.union([z.boolean(), cacheFeatures]).optional(),
   },
   'training.transfer',
 ).superRefine((value, ctx) => {
