@@ -8,6 +8,7 @@ export type { SplitOptions } from './core/split';
 export { UnreadableExampleError } from './core/unreadable-example';
 export { arrayDataset, arraySplits, type ArrayDatasetInput } from './core/arrays';
 export { oneHot, classMapToJson, classMapFromJson, type ClassMap } from './core/labels';
+export { epochOrder } from './core/rng';
 export { IMAGE_EXTENSIONS } from './core/class-folders';
 export { SHAPE_NAMES, type ShapeName } from './core/shapes';
 export {

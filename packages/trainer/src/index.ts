@@ -53,7 +53,8 @@ export {
 export { categoricalCrossEntropy, type LossOptions } from './loss';
 export { ConfusionMatrix, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, type StepOptions, type StepResult } from './train-step';
-export { applyTransfer, type TransferOptions } from './transfer';
+export { applyTransfer, type TransferOptions, type FeatureCacheOptions } from './transfer';
+export type { FeatureCacheInfo } from './features/cached-features';
 export { WeightEma } from './ema';
 export { NonFiniteLossError, StartingWeightsError } from './errors';
 export { startingNormalization, type StartingWeightsOrigin, type StartingNormalizationOptions, type StartingNormalization } from './starting-normalization';

@@ -9,6 +9,7 @@ import type { TrainingDataset } from './dataset';
 import type { StepEngineFactory } from './engine/step-engine';
 import { tfjsEngine } from './engine/tfjs-engine';
 import { NonFiniteLossError } from './errors';
+import { cachedRunData } from './features/cached-run-data';
 import { upgradeCheckpoint } from './legacy-checkpoint';
 import { createRunContext } from './loop/run-context';
 import { planRun } from './loop/run-plan';
@@ -55,13 +56,16 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = resolveTrainConfig(options.resumeFrom ? { ...options.resumeFrom.config, ...pickConfig(options) } : options);
   const { model, store } = options;
-  const plan = planRun(model, options.train, config);
+  // With cached features the engine trains the head model (sharing the model's head layers) on
+  // feature batches; callbacks and checkpoints still see the full model.
+  const data = await cachedRunData(options, config);
+  const plan = planRun(model, data.train, config);
   const schedule = createSchedule(config.schedule, { baseLr: config.lr, stepsPerEpoch: plan.stepsPerEpoch, totalSteps: plan.totalSteps });
-  const engine = await (options.engine ?? tfjsEngine)({ model, optimizer: config.optimizer });
+  const engine = await (options.engine ?? tfjsEngine)({ model: data.trainedModel, optimizer: config.optimizer });
   let state = freshState(config.seed);
-  const ctx = createRunContext({ model, engine, train: options.train, val: options.val, config, signal: options.signal });
+  const ctx = createRunContext({ model, engine, train: data.train, val: data.val, config, signal: options.signal });
   const save = snapshotter({ model, engine, store, config, classNames: plan.classNames, state: () => state, callbacks: () => call, ctx });
-  const builtin = builtinCallbacks(config, model, save);
+  const builtin = builtinCallbacks(config, data.trainedModel, save);
   const callbacks = [...builtin.before, ...(options.callbacks ?? []), builtin.checkpoint];
   const call = dispatcher(callbacks, ctx);
   let failure: NonFiniteLossError | undefined;
@@ -79,13 +83,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         tf.dispose(created);
       }
     }
-    await call.onTrainBegin(plan.beginLogs(state, options.val?.size));
+    await call.onTrainBegin({ ...plan.beginLogs(state, data.val?.size), ...data.beginLogs });
     epochs: while (!state.finished && state.epoch < config.epochs && !ctx.stopping) {
       const epoch = state.epoch;
       await call.onEpochBegin(epoch);
       const started = performance.now();
       let trainSeconds = 0;
-      const iterator = options.train.batches({
+      const iterator = data.train.batches({
         batchSize: config.batchSize,
         epoch,
         shuffle: config.shuffle,
@@ -118,8 +122,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       if (state.epochTotals.count === 0) throw new Error(`Epoch ${epoch + 1}: the training data produced no batches.`);
       await call.onValidationBegin(epoch);
-      const val = options.val
-        ? await engine.evaluate(options.val, { batchSize: config.batchSize, maxBatches: config.maxValBatches, classNames: plan.classNames })
+      const val = data.val
+        ? await engine.evaluate(data.val, { batchSize: config.batchSize, maxBatches: config.maxValBatches, classNames: plan.classNames })
         : undefined;
       const logs = epochLogs(state, { val, topK: plan.stepOptions.topK, lr: schedule.lrAt(Math.max(0, state.step - 1)) * ctx.lrScale, started, trainSeconds });
       await call.onValidationEnd(epoch, logs);

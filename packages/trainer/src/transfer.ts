@@ -18,6 +18,17 @@ export interface TransferOptions {
    * ten times slower than the new classifier once they train). Default 1.
    */
   backboneLrScale?: number;
+  /**
+   * With `freezeBackbone`: compute the backbone's pooled features once per image and train the
+   * head on them (see `cacheFeatures` in the README). `true` is `{ augmentedCopies: 1 }`; `false`
+   * or absent: off.
+   */
+  cacheFeatures?: boolean | FeatureCacheOptions;
+}
+
+export interface FeatureCacheOptions {
+  /** Feature copies per training image; copy k is the image under the data's augmentation of epoch k. Default 1. */
+  augmentedCopies?: number;
 }
 
 /** Index of the first layer whose name starts with `prefix`; throws naming the prefix when none does. */
@@ -30,7 +41,8 @@ export function firstLayerIndex(model: tf.LayersModel, prefix: string): number {
   return index;
 }
 
-function headIndex(model: tf.LayersModel, options: TransferOptions): number {
+/** Index of the first head layer: `headFrom`, else the last layer with weights (the classifier). */
+export function headIndex(model: tf.LayersModel, options: TransferOptions): number {
   if (options.headFrom) return firstLayerIndex(model, options.headFrom);
   for (let i = model.layers.length - 1; i >= 0; i--) if (model.layers[i].weights.length > 0) return i;
   return 0;

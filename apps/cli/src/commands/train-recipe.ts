@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
+import { formatPath, mergeRecipes, parseRecipe, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
 import { listModels, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 import type { NormalizationPreset } from '@resnet-ts/data';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
 import { planStartingWeights, type PlannedStartingWeights } from './train-weights';
+import { combineFeatureCacheSettings, quickstartFor } from './train-feature-cache';
 
 /**
  * Where each `resnet train` flag goes in the recipe. The keys are the flags in camelCase, which
@@ -48,6 +49,8 @@ const FLAG_PATHS = {
   unfreezeFrom: [['training', 'transfer', 'unfreezeFrom']],
   unfreezeEpoch: [['training', 'transfer', 'unfreezeEpoch']],
   backboneLrScale: [['training', 'transfer', 'backboneLrScale']],
+  cacheFeatures: [['training', 'transfer', 'cacheFeatures']],
+  augmentedCopies: [['training', 'transfer', 'cacheFeatures', 'augmentedCopies']],
   checkpointEvery: [['training', 'checkpointEverySteps']],
   preciseBn: [['training', 'preciseBnBatches']],
 } as const satisfies Record<string, readonly RecipePath[]>;
@@ -105,9 +108,9 @@ function flagOf(path: RecipePath, layer?: Layer): string | undefined {
 }
 
 /** A recipe layer from flag values (or a flat config file): each key to its recipe paths. */
-function layerOf(settings: Flags): Mapping {
+function layerOf(settings: Flags, where = ''): Mapping {
   const layer: Mapping = {};
-  for (const [key, value] of Object.entries(settings)) {
+  for (const [key, value] of Object.entries(combineFeatureCacheSettings(settings, where))) {
     const paths: readonly RecipePath[] = FLAG_PATHS[key as keyof typeof FLAG_PATHS];
     const mapped = key === 'inputSize' ? [value, value] : value;
     for (const path of paths) setAt(layer, path, mapped);
@@ -149,7 +152,7 @@ async function fileLayer(file: string, locate: boolean): Promise<{ layer: Layer;
         'or write a recipe with model, data and training sections)',
     );
   }
-  const values = layerOf(rest);
+  const values = layerOf(rest, `--config ${file}: `);
   if (locate) await locateData(values, `--config ${file}: data`);
   return { layer: { values: values as RecipeLayer, origin: 'flat-file' }, ...(out !== undefined ? { out } : {}) };
 }
@@ -199,7 +202,7 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   const flags: Layer = { values: flagValues as RecipeLayer, origin: 'flags' };
   const layers = [file?.layer.values ?? {}, flags.values];
   const kind = (mergeRecipes(...layers).data as { kind?: string } | null | undefined)?.kind;
-  const preset = kind === undefined || kind === 'synthetic' ? RECIPE_PRESETS.quickstart : {};
+  const preset = kind === undefined || kind === 'synthetic' ? quickstartFor(layers) : {};
   const fail = (issues: readonly RecipeIssue[]) => new UsageError(issues.map((issue) => describe(issue, flags, file?.layer, configPath)).join('; '));
   let recipe: Recipe;
   try {

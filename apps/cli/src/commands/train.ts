@@ -11,6 +11,7 @@ import { h5Keys, inputSize, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
+import { addFeatureCacheOptions, featureCacheReport } from './train-feature-cache';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 import { loadPlannedWeights, transferNotices } from './train-weights';
 
@@ -49,7 +50,7 @@ interface TrainFlags extends Record<string, unknown> {
 }
 
 export function registerTrain(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('train')
     .description('train a ResNet classifier (no --data: a short run on synthetic shapes) into a run folder with checkpoints and report.html')
     .option('--data <path>', 'image folder (class subfolders, optional train/val), .csv manifest, .h5 file, or "synthetic"')
@@ -85,7 +86,9 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--freeze-backbone', 'train only the classifier head')
     .option('--unfreeze-from <prefix>', 'train layers from the first one named with this prefix (e.g. conv5_)')
     .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies (> 0 needs --freeze-backbone)').argParser(integerAtLeast(0)))
-    .addOption(new Option('--backbone-lr-scale <f>', 'learning rate of the layers before the head, as a fraction of --lr (e.g. 0.1; default 1)').argParser(positiveNumber))
+    .addOption(new Option('--backbone-lr-scale <f>', 'learning rate of the layers before the head, as a fraction of --lr (e.g. 0.1; default 1)').argParser(positiveNumber));
+  addFeatureCacheOptions(command);
+  command
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))
     .addOption(
       new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 0; 8 on synthetic data)').argParser(
@@ -162,7 +165,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             ...recipe.training,
             recipe: { model: spec, data },
             ...(start ? { startingWeights: start } : {}),
-            callbacks: [progressOf(flags.json === true)],
+            callbacks: [featureCacheReport(log), progressOf(flags.json === true)],
             signal,
             title: `${spec.name} on ${source}`,
             onNotice: (message) => warnLine(`resnet: ${message}`),
@@ -265,7 +268,7 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
         val: opened.val,
         ...(explicit.epochs !== undefined ? { epochs: explicit.epochs } : {}),
         ...(explicit.preciseBn !== undefined ? { preciseBnBatches: explicit.preciseBn } : {}),
-        callbacks: [progressOf(explicit.json === true)],
+        callbacks: [featureCacheReport(log), progressOf(explicit.json === true)],
         signal,
         onNotice: (message) => warnLine(`resnet: ${message}`),
         ...(explicit.keepCheckpoints ? { keepCheckpoints: explicit.keepCheckpoints } : {}),

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { TrainingDataset } from '../dataset';
 import type { StepEngine } from '../engine/step-engine';
 import type { CheckpointTag } from '../checkpoint';
+import type { FeatureCacheInfo } from '../features/cached-features';
 
 /** Numbers logged at the end of a batch. */
 export interface BatchLogs {
@@ -44,6 +45,8 @@ export interface TrainBeginLogs {
   batchSize: number;
   trainSize: number;
   valSize?: number;
+  /** Present when `transfer.cacheFeatures` cached the backbone's features before the first step. */
+  featureCache?: FeatureCacheInfo;
 }
 
 export interface TrainEndLogs {

@@ -34,6 +34,15 @@ export const emaSettings = strictObject(
   'training.ema',
 );
 
+/** `training.transfer.cacheFeatures` (see `FeatureCacheOptions`). */
+const cacheFeatures = strictObject(
+  {
+    /** Feature copies per training image, copy k under the data's augmentation of epoch k. Default 1. */
+    augmentedCopies: positiveInt().optional(),
+  },
+  'training.transfer.cacheFeatures',
+);
+
 /** `training.transfer` (see `TransferOptions`): train the head first, then unfreeze from a stage. */
 const transfer = strictObject(
   {
@@ -47,6 +56,11 @@ const transfer = strictObject(
     unfreezeEpoch: nonNegativeInt().optional(),
     /** Multiplies the learning rate of the layers before the head (e.g. 0.1 for pretrained ones). Default 1. */
     backboneLrScale: z.number().gt(0).max(1).optional(),
+    /**
+     * With `freezeBackbone`: compute the backbone's pooled features once per image (and augmented
+     * copy) and train the head on them. `true` is `{ augmentedCopies: 1 }`. Default: off.
+     */
+    cacheFeatures: z.union([z.boolean(), cacheFeatures]).optional(),
   },
   'training.transfer',
 ).superRefine((transfer, ctx) => {
@@ -55,6 +69,12 @@ const transfer = strictObject(
   // Before unfreezeEpoch the layers train as without transfer settings: all of them, unless frozen.
   if ((transfer.unfreezeEpoch ?? 0) > 0 && transfer.freezeBackbone !== true) {
     issue('unfreezeEpoch', `before epoch ${transfer.unfreezeEpoch} every layer would train: set freezeBackbone to train only the head until then`);
+  }
+  if (!transfer.cacheFeatures) return;
+  // Features are computed once: they stay valid only while the whole backbone stays frozen.
+  if (!transfer.freezeBackbone) issue('cacheFeatures', 'caches features of a frozen backbone: set training.transfer.freezeBackbone (--freeze-backbone) too');
+  if (transfer.unfreezeFrom !== undefined) {
+    issue('cacheFeatures', 'cannot be combined with training.transfer.unfreezeFrom (--unfreeze-from) yet: train the head with cached features, then fine-tune in a second run');
   }
 });
 

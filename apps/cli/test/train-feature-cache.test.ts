@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const binary = path.join(cliRoot, 'dist', 'cli.js');
+const work = mkdtempSync(path.join(tmpdir(), 'resnet-feature-cache-'));
+// Tiny budget: resnet18 at the smallest input, 8 training and 8 validation images, on wasm.
+const tiny = ['--model', 'resnet18', '--input-size', '32', '--batch-size', '4', '--synthetic-train', '8', '--synthetic-val', '8'];
+const wasm = ['--backend', 'wasm', '--threads', '1'];
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(args: readonly string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
+  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('resnet train --freeze-backbone --cache-features', () => {
+  it('trains the head on cached features, says what it cached and records it in run.json', () => {
+    const runDir = path.join(work, 'cached');
+    const result = cli([...wasm, 'train', ...tiny, '--freeze-backbone', '--cache-features', '--augmented-copies', '2', '--epochs', '2', '--out', runDir, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    // 8 training images x 2 copies + 8 validation images, 512 ResNet18 features each.
+    expect(result.stderr).toMatch(/cached 24 backbone features of 512 floats \(8 training images x 2 copies, plus validation; 0\.0 MiB\) in \d+\.\d s/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ steps: 4, epochs: 2, evaluation: { count: 8 } });
+    const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8'));
+    expect(run.recipe.training).toMatchObject({ transfer: { freezeBackbone: true, cacheFeatures: { augmentedCopies: 2 } } });
+    // Precise BN (the synthetic preset's) would recompute the frozen backbone's statistics: off here.
+    expect(run.recipe.training.preciseBnBatches).toBe(0);
+  });
+
+  it('is a usage error (exit 2) without --freeze-backbone, and --augmented-copies without --cache-features', () => {
+    const alone = cli(['train', ...tiny, '--cache-features', '--print-recipe']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--cache-features \(training\.transfer\.cacheFeatures\): .*--freeze-backbone/);
+    const copies = cli(['train', ...tiny, '--freeze-backbone', '--augmented-copies', '3', '--print-recipe']);
+    expect(copies.code).toBe(2);
+    expect(copies.stderr).toContain('--augmented-copies counts cached features: add --cache-features');
+  });
+});
