@@ -45,7 +45,9 @@ export async function openRunFolder(runDir: string, options: { create: boolean; 
   try {
     lock = await acquireRunLock(runDir, options.onNotice);
   } catch (error) {
-    await removeCreatedFolder(runDir, created);
+    // The folder belongs to the run holding the lock (which may have filled the folder this call
+    // created, in a race): take back only what is still empty, never its files.
+    await removeEmptyFolders(runDir, created);
     throw error;
   }
   const removed = [
@@ -63,7 +65,13 @@ export async function openRunFolder(runDir: string, options: { create: boolean; 
 export async function removeCreatedFolder(runDir: string, created: string | undefined): Promise<void> {
   if (!created) return;
   await rm(runDir, { recursive: true, force: true });
-  for (let parent = dirname(runDir); parent.length >= created.length && parent !== dirname(parent); parent = dirname(parent)) {
+  await removeEmptyFolders(dirname(runDir), created);
+}
+
+/** Removes `folder` and its parents up to `created` (the first folder created), each only while it is empty. */
+async function removeEmptyFolders(folder: string, created: string | undefined): Promise<void> {
+  if (!created) return;
+  for (let parent = folder; parent.length >= created.length && parent !== dirname(parent); parent = dirname(parent)) {
     if (!(await rmdir(parent).then(() => true, () => false))) return;
   }
 }
