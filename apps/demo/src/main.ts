@@ -1,10 +1,12 @@
 /**
- * Entry point: pick a backend (`?backend=wasm` asks for one first), then build the tabs.
+ * Entry point: open the session store, pick a backend (`?backend=wasm` asks for one first, then
+ * the one the user picked last time), then build the tabs around one camera and one state.
  */
 import './styles.css';
 import { isBackendName, pickBackend } from './backend/backends';
-import { Webcam } from './media/webcam';
+import { Camera } from './media/camera';
 import { AppState } from './state/app-state';
+import { SessionStore } from './storage/session-store';
 import { h } from './ui/dom';
 import { describeError, Notices } from './ui/notices';
 import { createTabs } from './ui/tabs';
@@ -17,18 +19,21 @@ import { createTrainView } from './views/train-view';
 async function start(root: HTMLElement): Promise<void> {
   const notices = new Notices();
   const state = new AppState();
-  const webcam = new Webcam();
+  const camera = new Camera();
   root.replaceChildren(h('p', { class: 'hint' }, 'Starting TensorFlow.js…'));
 
-  const requested = new URLSearchParams(location.search).get('backend');
+  const session = await SessionStore.open();
+  if (!session.available) notices.info('This browser keeps no data for this page (IndexedDB is off): classes and runs are lost on reload.');
+  const requested = new URLSearchParams(location.search).get('backend') ?? (await session.get('backend'));
   const choice = await pickBackend(isBackendName(requested) ? requested : undefined);
+  state.onBackendChange((backend) => void session.put('backend', backend));
   if (choice.failed.length > 0) {
     notices.info(`Running on ${choice.active}; ${choice.failed.join(', ')} did not start in this browser.`);
   }
 
   const tabs = createTabs([
-    { id: 'train', label: 'Train', panel: createTrainView({ state, notices, webcam }) },
-    { id: 'predict', label: 'Predict', panel: createPredictView({ state, notices, webcam }) },
+    { id: 'train', label: 'Train', panel: await createTrainView({ state, notices, camera, session }) },
+    { id: 'predict', label: 'Predict', panel: createPredictView({ state, notices, camera }) },
     { id: 'model', label: 'Model', panel: createModelView(state) },
     { id: 'storage', label: 'Save/load', panel: createStorageView({ state, notices }) },
   ]);

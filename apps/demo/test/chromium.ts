@@ -29,14 +29,22 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
+/** Chromium's fake camera (a test pattern) with the permission prompt answered yes. */
+const FAKE_CAMERA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export interface LaunchOptions {
+  /** Give the page Chromium's fake camera; without it the page finds no camera. */
+  fakeCamera?: boolean;
+}
+
 /** A fresh browser with a fresh profile (its own IndexedDB), removed on close. */
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'resnet-demo-profile-'));
   // playwright-core passes the profile as --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: options.fakeCamera ? [...CHROMIUM_ARGS, ...FAKE_CAMERA_ARGS] : CHROMIUM_ARGS,
     viewport: { width: 1000, height: 900 },
   });
   return {

@@ -91,23 +91,46 @@ export class DemoPage {
 
   /** Trains on the user's own classes: `images[i]` go into the i-th class card. */
   async trainOnOwnImages(images: Buffer[][], settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<TrainingOutcome> {
-    const page = this.page;
-    await this.tab('Train');
-    await page.getByLabel('My images', { exact: true }).check();
-    const cards = page.locator('.class-card');
-    for (const [i, files] of images.entries()) {
-      const name = (await cards.nth(i).getByLabel(`Name of class ${i + 1}`).inputValue()) ?? '';
-      await page.getByLabel(new RegExp(`^Add images to "${name}"`)).setInputFiles(
-        files.map((buffer, k) => ({ name: `${name}-${k}.png`, mimeType: 'image/png', buffer })),
-      );
-      await cards.nth(i).getByText(`${files.length} image`).waitFor();
-    }
+    await this.addOwnImages(images);
     await this.fillModelAndTraining(settings);
     await this.clickTrain();
     return this.expectTrainingState('done');
   }
 
-  private async fillModelAndTraining(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<void> {
+  /** Picks "My images" and adds `images[i]` to the i-th class card (waiting for its count). */
+  async addOwnImages(images: Buffer[][]): Promise<void> {
+    const page = this.page;
+    await this.tab('Train');
+    await page.getByLabel('My images', { exact: true }).check();
+    const cards = page.locator('.class-card');
+    for (const [i, files] of images.entries()) {
+      const before = await this.imageCount(i);
+      const name = await this.className(i);
+      await page.getByLabel(new RegExp(`^Add images to "${name}"`)).setInputFiles(
+        files.map((buffer, k) => ({ name: `${name}-${k}.png`, mimeType: 'image/png', buffer })),
+      );
+      await cards.nth(i).locator('.image-count').getByText(`${before + files.length} image`).waitFor();
+    }
+  }
+
+  async className(index: number): Promise<string> {
+    return this.page.locator('.class-card').nth(index).getByLabel(`Name of class ${index + 1}`).inputValue();
+  }
+
+  /** The image count a class card shows. */
+  async imageCount(index: number): Promise<number> {
+    const text = (await this.page.locator('.class-card').nth(index).locator('.image-count').textContent()) ?? '';
+    return Number(text.match(/^(\d+) image/)?.[1] ?? NaN);
+  }
+
+  /** Each step's loss as the chart drew it. */
+  async chartLosses(): Promise<number[]> {
+    const losses = (await this.page.getByTestId('chart').getAttribute('data-losses')) ?? '';
+    return losses === '' ? [] : losses.split(',').map(Number);
+  }
+
+  /** Fills the model and training fields (architecture, input size, epochs, batch size). */
+  async fillModelAndTraining(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<void> {
     const page = this.page;
     await page.getByLabel('Architecture', { exact: true }).selectOption(settings.architecture);
     await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));

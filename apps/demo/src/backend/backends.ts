@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '@resnet-ts/kernels';
+import { wantedWasmThreads, wasmThreadsNote, withWasmCoreCount } from './wasm-threads';
 
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -24,7 +25,7 @@ function configureWasm(): void {
   setWasmPaths(new URL(WASM_DIR, document.baseURI).href);
   // tfjs defaults to half the cores (1 on a 2-core machine); training wants them all. Threads
   // need cross-origin isolation (COOP/COEP headers); without it tfjs runs one thread anyway.
-  setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
+  setThreadsCount(wantedWasmThreads());
   registerWasmTrainingKernels();
   wasmConfigured = true;
 }
@@ -34,12 +35,22 @@ export async function activateBackend(name: BackendName): Promise<boolean> {
   if (name === 'wasm') configureWasm();
   if (name === 'webgpu' && !('gpu' in navigator)) return false;
   try {
-    const ok = await tf.setBackend(name);
-    await tf.ready();
+    const start = async () => {
+      const ok = await tf.setBackend(name);
+      await tf.ready();
+      return ok;
+    };
+    const ok = name === 'wasm' ? await withWasmCoreCount(wantedWasmThreads(), start) : await start();
     return ok && tf.getBackend() === name;
   } catch {
     return false;
   }
+}
+
+/** The backend to offer when `current` fails: the next one in the startup order, if any. */
+export function nextBackend(current: string): BackendName | undefined {
+  const index = BACKEND_ORDER.indexOf(current as BackendName);
+  return index >= 0 ? BACKEND_ORDER[index + 1] : undefined;
 }
 
 export interface BackendChoice {
@@ -70,11 +81,10 @@ export async function describeBackend(): Promise<BackendInfo> {
   const details: string[] = [];
   if (name === 'wasm') {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const threads = getThreadsCount();
     details.push(`SIMD ${simd ? 'on' : 'off'}`, `${threads} thread${threads === 1 ? '' : 's'}`);
-    if (!crossOriginIsolated) details.push('not cross-origin isolated: serve with COOP/COEP for threads');
-    else if (!multithread) details.push('no wasm threads in this browser');
+    const why = await wasmThreadsNote(threads);
+    if (why) details.push(why);
   } else if (name === 'webgl') {
     details.push(`WebGL ${tf.env().getNumber('WEBGL_VERSION')}`);
     const renderer = webglRenderer();

@@ -55,3 +55,9 @@ export function createImageInput(options: ImageInputOptions): HTMLElement {
   });
   return h('div', { class: 'image-input' }, input, zone);
 }
+
+/** Changes the label of an input made by `createImageInput` (its class was renamed). */
+export function setImageInputLabel(element: HTMLElement, label: string): void {
+  const strong = element.querySelector('.dropzone strong');
+  if (strong) strong.textContent = label;
+}

@@ -23,10 +23,12 @@ export function entryCard(entry: ModelEntry): ModelCard {
 }
 
 type Listener = (entry: ModelEntry | undefined) => void;
+type BackendListener = (backend: string) => void;
 
 export class AppState {
   private entry: ModelEntry | undefined;
   private readonly listeners = new Set<Listener>();
+  private readonly backendListeners = new Set<BackendListener>();
   /** True while training runs: the backend must not change under it. */
   busy = false;
 
@@ -42,6 +44,15 @@ export class AppState {
 
   onModelChange(listener: Listener): void {
     this.listeners.add(listener);
+  }
+
+  /** Whoever switches backend (the picker, the Train tab's "try the next backend") reports it here. */
+  backendChanged(backend: string): void {
+    this.backendListeners.forEach((listener) => listener(backend));
+  }
+
+  onBackendChange(listener: BackendListener): void {
+    this.backendListeners.add(listener);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * A live training chart on a canvas: loss (own scale, left) and accuracy (0–1, right) per step.
- * The canvas carries a text summary for screen readers and `data-points` for tests.
+ * The canvas carries a text summary for screen readers, and `data-points` and `data-losses` (each
+ * step's loss) for tests.
  */
 import { h } from './dom';
 
@@ -66,6 +67,7 @@ export class TrainingChart {
       ctx.textAlign = 'center';
       ctx.fillText('Loss and accuracy appear here, step by step, once training starts.', width / 2, height / 2);
       canvas.dataset.points = '0';
+      canvas.dataset.losses = '';
       canvas.setAttribute('aria-label', 'Training chart: no steps yet');
       return;
     }
@@ -104,6 +106,7 @@ export class TrainingChart {
 
     const last = points.at(-1);
     canvas.dataset.points = String(points.length);
+    canvas.dataset.losses = points.map((p) => p.loss).join(',');
     canvas.setAttribute(
       'aria-label',
       last

@@ -4,6 +4,11 @@
  */
 import { h } from './dom';
 
+export interface NoticeAction {
+  label: string;
+  run: () => void;
+}
+
 export class Notices {
   readonly element: HTMLElement;
   private readonly errorBox: HTMLElement;
@@ -15,9 +20,15 @@ export class Notices {
     this.element = h('div', { class: 'notices' }, this.errorBox, this.infoBox);
   }
 
-  error(message: string): void {
+  /** Shows `message`; `action` adds a button that offers the way out (it clears the message first). */
+  error(message: string, action?: NoticeAction): void {
     const dismiss = h('button', { type: 'button', class: 'link', onClick: () => this.clearError() }, 'Dismiss');
-    this.errorBox.replaceChildren(h('span', {}, message), ' ', dismiss);
+    const run = () => {
+      this.clearError();
+      action?.run();
+    };
+    const act = action && h('button', { type: 'button', class: 'primary', onClick: run }, action.label);
+    this.errorBox.replaceChildren(h('span', {}, message), ' ', ...(act ? [act, ' '] : []), dismiss);
     this.errorBox.hidden = false;
   }
 

@@ -28,13 +28,18 @@ export async function createBackendBar(state: AppState, notices: Notices): Promi
     }
     try {
       if (!(await switchBackend(wanted, state.current?.model))) notices.error(`The ${wanted} backend could not start in this browser; staying on the current one.`);
-      else notices.info(`Now running on ${wanted}.`);
+      else {
+        notices.info(`Now running on ${wanted}.`);
+        state.backendChanged(wanted);
+      }
     } catch (error) {
       notices.error(describeError(error));
     }
     await show();
   });
 
+  // Switched elsewhere (the Train tab's "try the next backend"): show it here too.
+  state.onBackendChange(() => void show());
   await show();
   return h('div', { class: 'backend-bar' }, field('Backend', picker), status);
 }

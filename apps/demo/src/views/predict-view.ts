@@ -1,13 +1,17 @@
 /**
  * The Predict tab: an uploaded, dropped or captured image goes through the same data pipeline as
  * training images (decode, resize, normalise as the model card says) and the tfjs predictor of
- * `@resnet-ts/inference`; the page shows the top-k classes and the latency.
+ * `@resnet-ts/inference`; the page shows the top-k classes and the latency. With the camera on,
+ * "Classify live" classifies frame after frame. While an image is being classified the result
+ * says so: the previous image's result is never shown as this one's.
  */
 import { browserImageDataset } from '@resnet-ts/data/browser';
 import { tfjsPredictor, type PredictorInput } from '@resnet-ts/inference';
 import type * as tf from '@tensorflow/tfjs';
 import { createImageInput } from '../media/image-input';
-import type { Webcam } from '../media/webcam';
+import type { Camera } from '../media/camera';
+import { createCameraButton } from '../media/camera-button';
+import { LiveLoop } from '../media/live-loop';
 import { entryCard, type AppState } from '../state/app-state';
 import { h } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
@@ -16,7 +20,7 @@ import { renderTopK } from '../ui/topk';
 export interface PredictViewDeps {
   state: AppState;
   notices: Notices;
-  webcam: Webcam;
+  camera: Camera;
 }
 
 const TOP_K = 5;
@@ -40,9 +44,9 @@ async function toBatch(image: Blob, input: PredictorInput): Promise<tf.Tensor4D>
   }
 }
 
-export function createPredictView({ state, notices, webcam }: PredictViewDeps): HTMLElement {
+export function createPredictView({ state, notices, camera }: PredictViewDeps): HTMLElement {
   const preview = h('img', { class: 'preview', alt: 'The image being classified', hidden: true });
-  const result = h('div', { class: 'result', 'aria-live': 'polite' });
+  const result = h('div', { class: 'result', 'aria-live': 'polite', 'data-testid': 'predict-result' });
   const modelLine = h('p', { class: 'hint', 'data-testid': 'predict-model' });
   const describeModel = () => {
     const entry = state.current;
@@ -53,10 +57,25 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
   state.onModelChange(describeModel);
   describeModel();
 
-  const classify = async (image: Blob) => {
+  /** Each request gets a number; only the latest one may write the result. */
+  let latest = 0;
+  const setBusy = (busy: boolean) => {
+    result.setAttribute('aria-busy', String(busy));
+    if (busy) result.dataset.state = 'busy';
+    else delete result.dataset.state;
+  };
+
+  /** Classifies `image`; with `live`, the previous frame's bars stay until this frame's are ready. */
+  const classify = async (image: Blob, live = false): Promise<void> => {
     const entry = state.current;
-    if (!entry) return notices.error('There is no model to predict with. Train one first, or load one in the Save/load tab.');
-    notices.clearError();
+    if (!entry) throw new Error('There is no model to predict with. Train one first, or load one in the Save/load tab.');
+    const request = ++latest;
+    if (!live) {
+      notices.clearError();
+      result.replaceChildren(h('p', { class: 'hint busy' }, 'Classifying…'));
+    }
+    setBusy(true);
+    if (preview.src) URL.revokeObjectURL(preview.src);
     preview.src = URL.createObjectURL(image);
     preview.hidden = false;
     try {
@@ -66,37 +85,48 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
       const batch = await toBatch(image, predictor.input);
       try {
         const [top] = await predictor.classify(batch, { topK: TOP_K });
-        result.replaceChildren(renderTopK(top, performance.now() - started));
+        if (request === latest) result.replaceChildren(renderTopK(top, performance.now() - started));
       } finally {
         batch.dispose();
       }
     } catch (error) {
-      result.replaceChildren();
-      notices.error(`Could not classify this image: ${describeError(error)}`);
+      if (request === latest) result.replaceChildren();
+      throw error;
+    } finally {
+      if (request === latest) setBusy(false);
     }
   };
+  const classifyOrReport = (image: Blob) =>
+    classify(image).catch((error) => notices.error(`Could not classify this image: ${describeError(error)}`));
 
-  const cameraButton = h('button', { type: 'button', class: 'secondary' }, 'Start camera');
-  const captureButton = h('button', { type: 'button', disabled: true }, 'Capture and classify');
-  cameraButton.addEventListener('click', async () => {
-    try {
-      if (webcam.running) webcam.stop();
-      else await webcam.start();
-    } catch (error) {
-      notices.error(describeError(error));
-    }
-    cameraButton.textContent = webcam.running ? 'Stop camera' : 'Start camera';
-    captureButton.disabled = !webcam.running;
-    if (webcam.running) cameraSlot.append(webcam.video);
+  const captureButton = h('button', { type: 'button', disabled: !camera.running }, 'Capture and classify');
+  const liveButton = h('button', { type: 'button', class: 'primary', disabled: !camera.running, 'aria-pressed': 'false' }, 'Classify live');
+  const live = new LiveLoop(
+    async () => classify(await camera.capture(), true),
+    (active) => {
+      liveButton.textContent = active ? 'Stop live' : 'Classify live';
+      liveButton.setAttribute('aria-pressed', String(active));
+      result.dataset.live = String(active);
+    },
+    (error) => notices.error(`Live prediction stopped: ${describeError(error)}`),
+  );
+  camera.onChange((running) => {
+    captureButton.disabled = !running;
+    liveButton.disabled = !running;
+    if (!running) live.stop();
   });
   captureButton.addEventListener('click', async () => {
     try {
-      await classify(await webcam.capture());
+      await classifyOrReport(await camera.capture());
     } catch (error) {
       notices.error(describeError(error));
     }
   });
-  const cameraSlot = h('div', { class: 'camera-slot' });
+  liveButton.addEventListener('click', () => {
+    if (live.running) return live.stop();
+    notices.clearError();
+    live.start();
+  });
 
   return h(
     'div',
@@ -106,11 +136,11 @@ export function createPredictView({ state, notices, webcam }: PredictViewDeps): 
       label: 'Choose an image to classify',
       multiple: false,
       testId: 'predict-file',
-      onImages: (files) => void classify(files[0]),
+      onImages: (files) => void classifyOrReport(files[0]),
       onError: (m) => notices.error(m),
     }),
-    h('div', { class: 'row' }, cameraButton, captureButton),
-    cameraSlot,
+    h('div', { class: 'row' }, createCameraButton(camera, (m) => notices.error(m)), captureButton, liveButton),
+    camera.createPreview('Camera preview for prediction'),
     h('div', { class: 'predict-output' }, preview, result),
   );
 }

@@ -8,8 +8,14 @@ import { browserImageDataset } from '@resnet-ts/data/browser';
 import { train, type RecipeWithData } from '@resnet-ts/trainer';
 import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
 import { createModel, listModels, modelCardFor, type ResNetOptions } from '@resnet-ts/zoo';
-import type { Webcam } from '../media/webcam';
+import type { Camera } from '../media/camera';
 import type { AppState } from '../state/app-state';
+import { DEMO_MODELS, modelLabel } from '../state/demo-models';
+import { validStoredClasses, type SessionStore } from '../storage/session-store';
+import { reportBrokenRun } from '../training/backend-fallback';
+import { injectFault, requestedFault } from '../training/fault-injection';
+import { createRunGuard } from '../training/run-guard';
+import { SavedRun } from '../training/saved-run';
 import { formRecipe, savedRecipe, trainSettings, type TrainForm } from '../state/run-recipe';
 import { TrainingChart } from '../ui/chart';
 import { field, formatDuration, h, select } from '../ui/dom';
@@ -21,12 +27,12 @@ export const INPUT_SIZES = [32, 64, 96, 128, 160, 224];
 /** The one resumable run the demo keeps in IndexedDB (the trainer's checkpoint store). */
 const RUN_NAME = 'demo-run';
 
-const DEMO_MODELS = ['resnet18', 'resnet50'];
 
 export interface TrainViewDeps {
   state: AppState;
   notices: Notices;
-  webcam: Webcam;
+  camera: Camera;
+  session: SessionStore;
 }
 
 function numberInput(value: number, min: number, max: number, step = 1): HTMLInputElement {
@@ -48,9 +54,9 @@ function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
-export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTMLElement {
+export async function createTrainView({ state, notices, camera, session }: TrainViewDeps): Promise<HTMLElement> {
   const models = listModels().filter((m) => DEMO_MODELS.includes(m));
-  const architecture = select(models.map((m) => ({ value: m, label: m })), models[0] ?? 'resnet18');
+  const architecture = select(models.map((m) => ({ value: m, label: modelLabel(m) })), 'resnet18');
   const inputSize = select(INPUT_SIZES.map((s) => ({ value: String(s), label: `${s} × ${s}` })), '64');
   const continueTraining = h('input', { type: 'checkbox' });
 
@@ -59,7 +65,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
   const syntheticClasses = numberInput(3, 2, 10);
   const syntheticCount = numberInput(96, 8, 2000);
   const syntheticFields = h('div', { class: 'grid' }, field('Shape classes', syntheticClasses), field('Number of images', syntheticCount));
-  const classEditor = new ClassEditor({ webcam, onError: (m) => notices.error(m) });
+  const classEditor = new ClassEditor({ camera, onError: (m) => notices.error(m), onChange: (classes) => void session.put('classes', classes) });
   classEditor.element.hidden = true;
   const showSource = () => {
     syntheticFields.hidden = !sourceSynthetic.checked;
@@ -75,7 +81,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
   const keepCheckpoints = h('input', { type: 'checkbox', id: 'keep-checkpoints' });
 
   const trainButton = h('button', { type: 'button', class: 'primary' }, 'Train');
-  const resumeButton = h('button', { type: 'button' }, 'Resume the saved run');
+  const resumeButton = h('button', { type: 'button', disabled: true }, 'Resume the saved run');
   const pauseButton = h('button', { type: 'button', disabled: true }, 'Pause');
   const stopButton = h('button', { type: 'button', disabled: true }, 'Stop');
   const progress = h('p', { class: 'progress', 'data-testid': 'train-status', 'aria-live': 'polite' }, 'Not trained yet.');
@@ -83,12 +89,22 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
 
   const gate = new PauseGate();
   let abort: AbortController | undefined;
+  /** Set once `train()` runs: a failure from then on is the backend's or the run's, not the form's. */
+  let trainingStarted = false;
+  const savedRun = new SavedRun(session, resumeButton);
+  /** The step line without the pause mark; the mark is added while paused, whenever the line changes. */
+  let stepLine = '';
+  const showPaused = () => {
+    progress.textContent = gate.paused ? `${stepLine} — paused (press Continue)` : stepLine;
+    if (gate.paused) progress.dataset.paused = 'true';
+    else delete progress.dataset.paused;
+  };
 
   pauseButton.addEventListener('click', () => {
     gate.toggle();
     pauseButton.textContent = gate.paused ? 'Continue' : 'Pause';
     pauseButton.setAttribute('aria-pressed', String(gate.paused));
-    if (gate.paused) progress.textContent = `${progress.textContent} — paused`;
+    showPaused();
   });
   stopButton.addEventListener('click', () => {
     abort?.abort();
@@ -143,9 +159,13 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     notices.clearError();
     const store = keepCheckpoints.checked || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
     const checkpoint = resume ? await store!.load('last') : null;
-    if (resume && !checkpoint) throw new Error('There is no saved run in this browser: tick "Save checkpoints" and train first.');
+    if (resume && !checkpoint) {
+      await savedRun.forget();
+      throw new Error('There is no saved run in this browser: tick "Save checkpoints" and train first.');
+    }
     const saved = checkpoint ? savedRecipe(checkpoint) : undefined;
     if (saved) applySavedRun(saved);
+    if (checkpoint && saved?.data.kind !== 'synthetic') SavedRun.checkClasses(checkpoint.classNames, classEditor.labelledImages().classNames);
     const recipe = formRecipe(readForm(), saved);
     const size = recipe.data.imageSize[0];
     const arch = recipe.model.name;
@@ -173,6 +193,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
         zeroInitResidual: recipe.model.zeroInitResidual,
       };
       const model = createModel(arch, options);
+      injectFault(model, requestedFault());
       state.setModel({
         model,
         architecture: arch,
@@ -193,6 +214,8 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
     let firstStepEnd = 0;
     const startedAt = performance.now();
     progress.textContent = 'Compiling kernels for the first step (slow on software GPUs)…';
+    const guard = createRunGuard();
+    trainingStarted = true;
     try {
       const result = await train({
         model: entry.model,
@@ -203,6 +226,7 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
         ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         signal: abort.signal,
         callbacks: [
+          guard.callback,
           {
             onTrainBegin: (logs) => {
               totalSteps = logs.totalSteps;
@@ -215,9 +239,10 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
               const perStep = logs.step > 1 ? (now - firstStepEnd) / (logs.step - 1) : now - startedAt;
               const imagesPerSecond = (batch * 1000) / perStep;
               const eta = ((totalSteps - logs.step) * perStep) / 1000;
-              progress.textContent =
+              stepLine =
                 `Epoch ${logs.epoch + 1}/${epochCount} · step ${logs.step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
                 `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
+              showPaused();
               await gate.wait();
             },
           },
@@ -233,34 +258,45 @@ export function createTrainView({ state, notices, webcam }: TrainViewDeps): HTML
           : '.');
       progress.dataset.state = stopped ? 'stopped' : 'done';
       notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
+      if (store) await savedRun.remember(result.classNames, result.step);
     } finally {
+      guard.dispose();
       await dataset.dispose();
     }
   };
 
   const start = async (resume: boolean) => {
     trainButton.disabled = true;
-    resumeButton.disabled = true;
+    savedRun.setRunning(true);
     pauseButton.disabled = false;
     stopButton.disabled = false;
     state.busy = true;
     delete progress.dataset.state;
+    trainingStarted = false;
     try {
       await run(resume);
     } catch (error) {
-      progress.textContent = 'Training failed.';
+      progress.textContent = `Training failed: ${describeError(error)}`;
       progress.dataset.state = 'failed';
-      notices.error(`Training failed: ${describeError(error)}`);
+      if (trainingStarted) reportBrokenRun(`Training failed: ${describeError(error)}`, { state, notices, retry: () => void start(resume) });
+      else notices.error(`Training failed: ${describeError(error)}`);
     } finally {
       state.busy = false;
       gate.resume();
       trainButton.disabled = false;
-      resumeButton.disabled = false;
+      savedRun.setRunning(false);
       pauseButton.disabled = true;
       pauseButton.textContent = 'Pause';
       stopButton.disabled = true;
     }
   };
+  const restored = validStoredClasses(await session.get('classes'));
+  if (restored) {
+    classEditor.setClasses(restored);
+    if (restored.some((c) => c.images.length > 0)) sourceOwn.checked = true;
+    showSource();
+  }
+  await savedRun.load();
   trainButton.addEventListener('click', () => void start(false));
   resumeButton.addEventListener('click', () => void start(true));
 

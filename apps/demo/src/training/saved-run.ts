@@ -1,0 +1,53 @@
+/**
+ * The note of the resumable run kept in the session store: "Resume the saved run" is enabled only
+ * while there is one, and a run on the user's images resumes only with the classes it was
+ * trained on.
+ */
+import type { SavedRunNote, SessionStore } from '../storage/session-store';
+
+export class SavedRun {
+  private note: SavedRunNote | null = null;
+  private running = false;
+
+  constructor(
+    private readonly session: SessionStore,
+    private readonly button: HTMLButtonElement,
+  ) {}
+
+  async load(): Promise<void> {
+    this.note = (await this.session.get('savedRun')) ?? null;
+    this.showAvailability();
+  }
+
+  /** After a run with checkpoints ended (done or stopped): its `last` checkpoint is stored. */
+  async remember(classNames: string[], step: number): Promise<void> {
+    this.note = { classNames: [...classNames], step, savedAt: new Date().toISOString() };
+    await this.session.put('savedRun', this.note);
+  }
+
+  /** The store had no checkpoint after all (cleared by the browser): stop offering it. */
+  async forget(): Promise<void> {
+    this.note = null;
+    await this.session.put('savedRun', null);
+  }
+
+  /** While training the button is off; otherwise on exactly when a run is saved. */
+  setRunning(running: boolean): void {
+    this.running = running;
+    this.showAvailability();
+  }
+
+  showAvailability(): void {
+    this.button.disabled = this.running || this.note === null;
+    this.button.title = this.note ? `Continue the run saved at step ${this.note.step} (${new Date(this.note.savedAt).toLocaleString()})` : 'No run is saved in this browser yet: tick "Save checkpoints" and train.';
+  }
+
+  /** A run on the user's images continues only on the same classes, in the same order. */
+  static checkClasses(saved: string[], current: string[]): void {
+    if (saved.length === current.length && saved.every((name, i) => name === current[i])) return;
+    throw new Error(
+      `The saved run was trained on the classes ${saved.join(', ')}; "My images" now has ${current.length > 0 ? current.join(', ') : 'no images'}. ` +
+        'Put the same classes back (with images) to resume, or press Train for a new run.',
+    );
+  }
+}
