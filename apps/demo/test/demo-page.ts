@@ -156,8 +156,8 @@ export class DemoPage {
     );
   }
 
-  /** Waits for training to end and checks it ended as `expected` (done or stopped). */
-  async expectTrainingState(expected: 'done' | 'stopped'): Promise<TrainingOutcome> {
+  /** Waits for training to end and checks it ended as `expected` (done, stopped or failed). */
+  async expectTrainingState(expected: 'done' | 'stopped' | 'failed'): Promise<TrainingOutcome> {
     const page = this.page;
     const status = page.getByTestId('train-status');
     await page.waitForFunction(

@@ -37,18 +37,21 @@ const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputDir = join(appDir, 'test-output');
 
 /**
- * WebGPU starts under SwiftShader and runs inference, so by default its test checks startup,
- * prediction with a loaded ResNet18 and switching backend. DEMO_E2E_WEBGPU=full runs the training
- * scenario on it too. That currently FAILS: the trainer reads each step's loss with `dataSync()`,
- * and tfjs-backend-webgpu 4.22's sync read returns zeros for such tensors here (a probe:
- * `tf.concat([tf.reshape(tf.sum(tf.ones([8, 8])), [1]), tf.ones([2])]).dataSync()` gives [0, 0, 0]),
- * after which the GPU device is unusable. Before that trainer change a step took about 100 s.
+ * WebGPU starts under SwiftShader. By default its test here checks startup, prediction with a
+ * loaded ResNet18 and switching backend, and `backend-training.e2e.ts` trains the quick ResNet-10
+ * on it for a few steps. DEMO_E2E_WEBGPU=full also runs this file's whole ResNet18 scenario on
+ * webgpu: it passes, but a step takes about 45 s on SwiftShader with 2 loaded cores.
  */
 const WEBGPU_FULL = process.env.DEMO_E2E_WEBGPU === 'full';
-/** Time allowed for the webgpu training run (about 100 s a step on SwiftShader). */
+/** Time allowed for the webgpu training run (about 45 s a step on SwiftShader). */
 const WEBGPU_STEP_BUDGET_MS = 900_000;
 
-const TINY = { architecture: 'resnet18', inputSize: 32, classes: 3, images: 24, epochs: 1, batchSize: 8 };
+/**
+ * One batch of all the images, seen three times: each step's loss is measured on the same images
+ * (no augmentation; batch-norm statistics do not depend on their order), so a falling loss shows
+ * that the step changed the weights, in the right direction, on that backend.
+ */
+const TINY = { architecture: 'resnet18', inputSize: 32, classes: 3, images: 8, epochs: 3, batchSize: 8 };
 const STEPS = Math.ceil(TINY.images / TINY.batchSize) * TINY.epochs;
 
 if (!chromiumAvailable()) {
@@ -111,36 +114,6 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       expect(training.points).toBe(2);
       const ranked = await demo.predict(square);
       expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
-      expect(await demo.errorText()).toBe('');
-      expect(demo.consoleErrors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
-
-  it('on wasm: pauses and stops a run, then resumes it from its IndexedDB checkpoint after a reload', async () => {
-    const browser = await launchChromium();
-    try {
-      const demo = new DemoPage(await browser.context.newPage());
-      await demo.open(`${server.url}?backend=wasm`);
-      const settings = { ...TINY, epochs: 2 };
-      const total = Math.ceil(settings.images / settings.batchSize) * settings.epochs;
-      await demo.fillSynthetic(settings);
-      await demo.page.getByLabel('Save checkpoints in this browser, to resume after a reload').check();
-      await demo.clickTrain();
-      await demo.waitForSteps(1);
-      await demo.page.getByRole('button', { name: 'Pause' }).click();
-      await demo.page.getByRole('button', { name: 'Stop' }).click();
-      const stopped = await demo.expectTrainingState('stopped');
-      expect(stopped.points).toBeLessThan(total);
-
-      await demo.reload();
-      await demo.tab('Train');
-      await demo.clickTrain('Resume the saved run');
-      const resumed = await demo.expectTrainingState('done');
-      // The resumed run continues the step count and only trains the steps that were left.
-      expect(resumed.status).toContain(`Done: ${total} steps`);
-      expect(resumed.points).toBe(total - stopped.points);
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);
     } finally {
@@ -226,6 +199,10 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         await page.screenshot({ path: join(outputDir, `${backend}-train.png`), fullPage: true });
         expect(training.points).toBe(STEPS);
         expect(training.status).toContain(`${STEPS} steps`);
+        const losses = await demo.chartLosses();
+        expect(losses).toHaveLength(STEPS);
+        losses.forEach((loss) => expect(Number.isFinite(loss) && loss > 0).toBe(true));
+        expect(losses.at(-1)!).toBeLessThan(losses[0]);
         console.log(`[demo e2e] ${backend}: ${training.status}`);
 
         const image = await demo.generateImage();
