@@ -1,6 +1,9 @@
 import type { EpochLogs } from './callbacks/types';
 
-/** Thrown when a training step produces a NaN or infinite loss. No weights were updated by that step. */
+/**
+ * Thrown when a training step produces a NaN or infinite loss or gradient. No weights were updated
+ * by that step.
+ */
 export class NonFiniteLossError extends Error {
   constructor(
     readonly epoch: number,
@@ -9,9 +12,14 @@ export class NonFiniteLossError extends Error {
     readonly loss: number,
     readonly history: EpochLogs[],
     lastCheckpointStep: number | null,
+    /** The step's global gradient norm: what was not finite when the loss was. */
+    readonly gradNorm?: number,
   ) {
+    // The loss can stay finite over NaN weights (cross-entropy clips its probabilities, and wasm's
+    // clip maps NaN to the bound): then the gradients are what broke, and the message says so.
+    const what = Number.isFinite(loss) && gradNorm !== undefined ? `The gradient norm became ${gradNorm} (loss ${loss})` : `Loss became ${loss}`;
     super(
-      `Loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step + 1}); training stopped. ` +
+      `${what} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step + 1}); training stopped. ` +
         (lastCheckpointStep === null
           ? 'No checkpoint had been written. '
           : `The last good checkpoint (step ${lastCheckpointStep}) was kept. `) +

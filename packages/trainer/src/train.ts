@@ -106,7 +106,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const result = await engine.step(next.value, { ...plan.stepOptions, lr, lrScales: ctx.weightLrScales }).finally(() => tf.dispose([next.value.xs, next.value.ys]));
           trainSeconds += (performance.now() - t0) / 1000;
           if (!result.finite) {
-            failure = new NonFiniteLossError(epoch, state.batchInEpoch, state.step, result.loss, state.history, ctx.lastCheckpointStep);
+            failure = new NonFiniteLossError(epoch, state.batchInEpoch, state.step, result.loss, state.history, ctx.lastCheckpointStep, result.gradNorm);
             ctx.finish('non-finite-loss', failure.message);
             break epochs;
           }

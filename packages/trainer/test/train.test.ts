@@ -61,6 +61,13 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('names the gradients, not the loss, when only the gradients are not finite', () => {
+    // wasm's clip maps NaN to its bound: NaN weights can give a finite cross-entropy (-log 1e-7).
+    const error = new NonFiniteLossError(0, 0, 0, 16.118095, [], null, NaN);
+    expect(error.message).toMatch(/^The gradient norm became NaN \(loss 16.118095\) at epoch 1, batch 1 \(step 1\); training stopped/);
+    expect(new NonFiniteLossError(0, 0, 0, NaN, [], null, NaN).message).toMatch(/^Loss became NaN at epoch 1/);
+  });
+
   it('stops on a NaN loss with a clear error and keeps the last good checkpoint', async () => {
     const model = tinyConvNet(8, 3);
     const store = new MemoryCheckpointStore();
