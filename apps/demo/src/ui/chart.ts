@@ -65,7 +65,10 @@ export class TrainingChart {
     if (points.length === 0) {
       ctx.fillStyle = COLORS.text;
       ctx.textAlign = 'center';
-      ctx.fillText('Loss and accuracy appear here, step by step, once training starts.', width / 2, height / 2);
+      // Two lines where one does not fit (a phone).
+      const lines = ['Loss and accuracy appear here, step by step,', 'once training starts.'];
+      if (ctx.measureText(lines.join(' ')).width < width - 16) ctx.fillText(lines.join(' '), width / 2, height / 2);
+      else lines.forEach((line, i) => ctx.fillText(line, width / 2, height / 2 + (i - 0.5) * 14));
       canvas.dataset.points = '0';
       canvas.dataset.losses = '';
       canvas.setAttribute('aria-label', 'Training chart: no steps yet');

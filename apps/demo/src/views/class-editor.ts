@@ -40,8 +40,7 @@ export class ClassEditor {
     this.element = h(
       'div',
       { class: 'class-editor' },
-      this.list,
-      h('div', { class: 'row' }, field('New class name', nameInput), add),
+      // The camera first: on a phone the preview stays in view above the record buttons.
       h(
         'div',
         { class: 'row' },
@@ -49,6 +48,8 @@ export class ClassEditor {
         h('span', { class: 'hint' }, 'Then hold "Hold to record" on a class: frames are added while you hold it.'),
       ),
       deps.camera.createPreview('Camera preview for recording'),
+      this.list,
+      h('div', { class: 'row' }, field('New class name', nameInput), add),
     );
     this.setClasses(DEFAULT_CLASSES.map((name) => ({ name, images: [] })));
   }

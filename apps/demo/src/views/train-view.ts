@@ -4,6 +4,7 @@
  * package's `train`; this view only wires its callbacks to the page.
  */
 import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
+import * as tf from '@tensorflow/tfjs';
 import { browserImageDataset } from '@resnet-ts/data/browser';
 import { train, type RecipeWithData } from '@resnet-ts/trainer';
 import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
@@ -276,7 +277,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
     try {
       await run(resume);
     } catch (error) {
-      progress.textContent = `Training failed: ${describeError(error)}`;
+      progress.textContent = `Training failed${trainingStarted ? ` on ${tf.getBackend()}` : ''}: see the message at the top of the page.`;
       progress.dataset.state = 'failed';
       if (trainingStarted) reportBrokenRun(`Training failed: ${describeError(error)}`, { state, notices, retry: () => void start(resume) });
       else notices.error(`Training failed: ${describeError(error)}`);
