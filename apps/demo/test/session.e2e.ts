@@ -59,6 +59,7 @@ describe.skipIf(!chromiumAvailable())('demo session in Chromium', () => {
       expect((await demo.backend()).name).toBe('wasm');
       await demo.tab('Train');
       await expect(page.getByLabel('My images', { exact: true }).isChecked()).resolves.toBe(true);
+      await expect(page.getByLabel('Shape classes', { exact: true }).isVisible()).resolves.toBe(false);
       expect([await demo.className(0), await demo.className(1)]).toEqual(['class A', 'squares']);
       expect([await demo.imageCount(0), await demo.imageCount(1)]).toEqual([3, 3]);
       await screenshotBoth(page, 'train-restored');

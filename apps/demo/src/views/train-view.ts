@@ -294,7 +294,8 @@ export async function createTrainView({ state, notices, camera, session }: Train
   const restored = validStoredClasses(await session.get('classes'));
   if (restored) {
     classEditor.setClasses(restored);
-    if (restored.some((c) => c.images.length > 0)) sourceOwn.checked = true;
+    // Both radios: they are not in the document yet, so checking one does not uncheck the other.
+    if (restored.some((c) => c.images.length > 0)) [sourceOwn.checked, sourceSynthetic.checked] = [true, false];
     showSource();
   }
   await savedRun.load();
