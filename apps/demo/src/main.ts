@@ -26,7 +26,7 @@ async function start(root: HTMLElement): Promise<void> {
   if (!session.available) notices.info('This browser keeps no data for this page (IndexedDB is off): classes and runs are lost on reload.');
   const requested = new URLSearchParams(location.search).get('backend') ?? (await session.get('backend'));
   const choice = await pickBackend(isBackendName(requested) ? requested : undefined);
-  state.onBackendChange((backend) => void session.put('backend', backend));
+  state.onBackendChange((backend) => void session.put('backend', backend).catch(() => undefined)); // only a preference
   if (choice.failed.length > 0) {
     notices.info(`Running on ${choice.active}; ${choice.failed.join(', ')} did not start in this browser.`);
   }

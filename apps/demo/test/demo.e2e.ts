@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
 import { DemoPage, type ModelFile } from './demo-page';
 import { exportedFolderFiles } from './model-files';
-import { screenshotBoth } from './screenshots';
 import { serveStatic, type StaticServer } from './static-server';
 
 /** A tfjs model folder of the wrong kind for the demo: a dense net over 10 numbers, not images. */
@@ -197,7 +196,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         const started = performance.now();
         const training = await demo.train(TINY);
         const trainSeconds = (performance.now() - started) / 1000;
-        await screenshotBoth(page, `${backend}-train`);
+        await page.screenshot({ path: join(outputDir, `${backend}-train.png`), fullPage: true });
         expect(training.points).toBe(STEPS);
         expect(training.status).toContain(`${STEPS} steps`);
         const losses = await demo.chartLosses();
@@ -235,11 +234,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         await demo.tab('Model');
         await demo.page.getByTestId('summary').waitFor();
         expect(Number((await demo.page.getByTestId('total-params').textContent())?.replace(/,/g, ''))).toBeGreaterThan(1e6);
-        await screenshotBoth(page, `${backend}-model`);
-        if (backend === 'wasm') {
-          await demo.tab('Save/load');
-          await screenshotBoth(page, 'save-load');
-        }
+        await page.screenshot({ path: join(outputDir, `${backend}-model.png`), fullPage: true });
         console.log(`[demo e2e] ${backend} (${active.text}): ${STEPS} training steps in ${trainSeconds.toFixed(1)} s; top-1 ${before[0].className} ${before[0].probability.toFixed(4)}`);
 
         expect(await demo.errorText()).toBe('');

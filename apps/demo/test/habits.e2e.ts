@@ -143,8 +143,14 @@ describe.skipIf(!chromiumAvailable())('demo habits in Chromium', () => {
       await predictPanel.locator('[data-testid="topk"] li').first().waitFor();
       await screenshotBoth(page, 'predict-live');
       await predictPanel.getByRole('button', { name: 'Stop live' }).click();
+      await demo.tab('Model');
+      await page.getByTestId('summary').waitFor();
+      await screenshotBoth(page, 'model');
+      await demo.tab('Save/load');
+      await screenshotBoth(page, 'save-load');
 
       // Stopping it on Predict stops it for Train too.
+      await demo.tab('Predict');
       await predictPanel.getByRole('button', { name: 'Stop camera' }).click();
       await demo.tab('Train');
       await trainPanel.getByRole('button', { name: 'Start camera' }).waitFor();

@@ -22,13 +22,16 @@ export class SavedRun {
   /** After a run with checkpoints ended (done or stopped): its `last` checkpoint is stored. */
   async remember(classNames: string[], step: number): Promise<void> {
     this.note = { classNames: [...classNames], step, savedAt: new Date().toISOString() };
-    await this.session.put('savedRun', this.note);
+    this.showAvailability();
+    // The checkpoint itself is stored; if this note is not, Resume still works until a reload.
+    await this.session.put('savedRun', this.note).catch(() => undefined);
   }
 
   /** The store had no checkpoint after all (cleared by the browser): stop offering it. */
   async forget(): Promise<void> {
     this.note = null;
-    await this.session.put('savedRun', null);
+    this.showAvailability();
+    await this.session.put('savedRun', null).catch(() => undefined);
   }
 
   /** While training the button is off; otherwise on exactly when a run is saved. */

@@ -12,7 +12,7 @@ import { createModel, listModels, modelCardFor, type ResNetOptions } from '@resn
 import type { Camera } from '../media/camera';
 import type { AppState } from '../state/app-state';
 import { DEMO_MODELS, modelLabel } from '../state/demo-models';
-import { validStoredClasses, type SessionStore } from '../storage/session-store';
+import { validStoredClasses, type SessionStore, type StoredClass } from '../storage/session-store';
 import { reportBrokenRun } from '../training/backend-fallback';
 import { injectFault, requestedFault } from '../training/fault-injection';
 import { createRunGuard } from '../training/run-guard';
@@ -66,7 +66,9 @@ export async function createTrainView({ state, notices, camera, session }: Train
   const syntheticClasses = numberInput(3, 2, 10);
   const syntheticCount = numberInput(96, 8, 2000);
   const syntheticFields = h('div', { class: 'grid' }, field('Shape classes', syntheticClasses), field('Number of images', syntheticCount));
-  const classEditor = new ClassEditor({ camera, onError: (m) => notices.error(m), onChange: (classes) => void session.put('classes', classes) });
+  const saveClasses = (classes: StoredClass[]) =>
+    session.put('classes', classes).catch((error) => notices.error(`Your classes could not be saved in this browser (${describeError(error)}); they stay until you close the page.`));
+  const classEditor = new ClassEditor({ camera, onError: (m) => notices.error(m), onChange: (classes) => saveClasses(classes) });
   classEditor.element.hidden = true;
   const showSource = () => {
     syntheticFields.hidden = !sourceSynthetic.checked;
