@@ -59,7 +59,7 @@ export type { FeatureCacheInfo } from './features/cached-features';
 // image's features once, when the image is added, and trains the head on them).
 export { splitAtHead, type SplitModel } from './features/split-model';
 export { featureDataset, type FeatureDatasetOptions } from './features/feature-dataset';
-export type { FeatureTable } from './features/feature-table';
+export { computeFeatureTable, type FeatureTable, type FeatureTableOptions } from './features/feature-table';
 export { WeightEma } from './ema';
 export { NonFiniteLossError, StartingWeightsError } from './errors';
 export { startingNormalization, type StartingWeightsOrigin, type StartingNormalizationOptions, type StartingNormalization } from './starting-normalization';

@@ -14,6 +14,8 @@ interface UserClass {
 export interface ClassEditorDeps {
   webcam: Webcam;
   onError: (message: string) => void;
+  /** Called with the images just added to a class (the Train tab caches their features). */
+  onImagesAdded?: (images: Blob[]) => void;
 }
 
 export class ClassEditor {
@@ -75,8 +77,10 @@ export class ClassEditor {
 
   private async capture(target: UserClass): Promise<void> {
     try {
-      target.images.push(await this.deps.webcam.capture());
+      const frame = await this.deps.webcam.capture();
+      target.images.push(frame);
       this.render();
+      this.deps.onImagesAdded?.([frame]);
     } catch (error) {
       this.deps.onError(describeError(error));
     }
@@ -104,6 +108,7 @@ export class ClassEditor {
             onImages: (files) => {
               c.images.push(...files);
               this.render();
+              this.deps.onImagesAdded?.(files);
             },
             onError: this.deps.onError,
           }),
