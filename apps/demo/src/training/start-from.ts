@@ -60,7 +60,9 @@ export async function loadStart(source: StartSource, form: StartFormModel): Prom
     if (weights.length === 1) return await weightsStart(new Uint8Array(await weights[0].arrayBuffer()), label, weightKind(weights[0].name), form);
     return tfjsStart(await loadFromFiles(source.files), label);
   } catch (error) {
-    throw new Error(`Start from ${label}: ${describeError(error)}`);
+    const message = describeError(error);
+    // The model loaders already name the URL or file; say it once.
+    throw new Error(message.startsWith(label) ? `Start from ${message}` : `Start from ${label}: ${message}`);
   }
 }
 
