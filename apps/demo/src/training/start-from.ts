@@ -24,6 +24,8 @@ export interface PretrainedStart {
   model: tf.LayersModel;
   /** `model` up to its pooled features (shares its layers). */
   backbone: tf.LayersModel;
+  /** Name of the first layer of `model`'s head (the classifier a run replaces). */
+  headLayer: string;
   architecture: string;
   inputSize: number;
   normalization: NormalizationPreset;
@@ -70,20 +72,25 @@ export async function loadStart(source: StartSource, form: StartFormModel): Prom
 function tfjsStart(loaded: LoadedModel, label: string): PretrainedStart {
   const { entry, notice } = adoptLoadedModel(loaded, label);
   const hasCard = !notice;
+  let headLayer: string | undefined;
   try {
-    const { backbone, headLayer, featureSize } = splitAtHead(entry.model);
+    const split = splitAtHead(entry.model);
+    const { backbone, featureSize } = split;
+    headLayer = split.headLayer;
     const { normalization, reason } = startingNormalization(
       { spec: label, kind: 'tfjs', path: label, ...(hasCard ? { card: entry.card } : {}) },
       { model: entry.architecture, fallback: entry.normalization },
     );
     const report =
       `Loaded ${entry.architecture} (${entry.inputSize}×${entry.inputSize}, ${entry.model.layers.length} layers) from ${label}; ` +
-      `its head "${headLayer}" (${entry.classNames.length} classes) is replaced by one for your classes, on ${featureSize} features; normalization ${normalization} from ${reason}.`;
+      `its head "${headLayer}" (${entry.classNames.length} classes) is replaced by one for your classes, on ${featureSize} features; normalization ${normalization} from ${reason}. ` +
+      'Its architecture and input size are used, whatever the Model fields say.';
     return {
       label,
       kind: 'tfjs',
       model: entry.model,
       backbone,
+      headLayer,
       architecture: entry.architecture,
       inputSize: entry.inputSize,
       normalization,
@@ -91,7 +98,7 @@ function tfjsStart(loaded: LoadedModel, label: string): PretrainedStart {
       report: notice ? `${report} It has ${notice}.` : report,
     };
   } catch (error) {
-    entry.model.dispose();
+    disposeWithHead(entry.model, headLayer);
     throw error;
   }
 }
@@ -101,18 +108,21 @@ async function weightsStart(source: string | Uint8Array, label: string, kind: 'k
   const { architecture, inputSize } = form;
   // Two classes: the head is replaced for each run, so its size here does not matter.
   const model = createModel(architecture, { inputShape: [inputSize, inputSize, 3], classes: 2 });
+  let headLayer: string | undefined;
   try {
     const result = await loadModelWeights(model, source, { skipMismatch: true });
-    const { backbone, headLayer } = splitAtHead(model);
+    const split = splitAtHead(model);
+    const backbone = split.backbone;
+    headLayer = split.headLayer;
     assertOnlyHeadSkipped(result, headLayer, architecture);
     const { normalization, reason } = startingNormalization({ spec: label, kind, path: label }, { model: architecture, fallback: 'unit' });
     const report =
       `Loaded ${kind === 'keras-h5' ? 'Keras' : 'safetensors'} weights from ${label} into ${architecture} (${inputSize}×${inputSize}): ` +
       `${result.loaded.length} layers loaded, ${result.skipped.length > 0 ? `skipped ${result.skipped.map((s) => s.layer).join(', ')} (the head, new for your classes)` : 'nothing skipped'}` +
       `${result.unusedFileLayers.length > 0 ? `, unused in the file: ${result.unusedFileLayers.join(', ')}` : ''}; normalization ${normalization} from ${reason}.`;
-    return { label, kind, model, backbone, architecture, inputSize, normalization, report };
+    return { label, kind, model, backbone, headLayer, architecture, inputSize, normalization, report };
   } catch (error) {
-    model.dispose();
+    disposeWithHead(model, headLayer);
     throw error;
   }
 }
@@ -142,11 +152,12 @@ export async function classifierFromStart(start: PretrainedStart, classNames: re
     }),
   );
   const copy = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-  const { backbone, headLayer } = splitAtHead(copy);
-  const headStart = copy.layers.findIndex((l) => l.name === headLayer);
+  const headStart = copy.layers.findIndex((l) => l.name === start.headLayer);
+  const features = copy.layers[headStart].input as tf.SymbolicTensor;
+  // The copy's old head is not part of the classifier: free its weights now.
   copy.layers.slice(headStart).forEach((layer) => layer.dispose());
   const predictions = tf.layers.dense({ units: classNames.length, activation: 'softmax', name: 'predictions' });
-  const model = tf.model({ inputs: copy.inputs, outputs: predictions.apply(backbone.outputs[0]) as tf.SymbolicTensor, name: copy.name });
+  const model = tf.model({ inputs: copy.inputs, outputs: predictions.apply(features) as tf.SymbolicTensor, name: copy.name });
   const card = cardFor(start, classNames);
   return { model, card };
 }
@@ -171,5 +182,17 @@ export function lastStagePrefix(model: tf.LayersModel): string {
 }
 
 export function disposeStart(start: PretrainedStart | undefined): void {
-  start?.model.dispose();
+  if (start) disposeWithHead(start.model, start.headLayer);
+}
+
+/**
+ * Disposes a model that `splitAtHead` cut: tfjs counts each symbolic call of a layer, and the split
+ * called the head layers once more (on the features input), so `model.dispose()` alone leaves
+ * their weights allocated.
+ */
+function disposeWithHead(model: tf.LayersModel, headLayer: string | undefined): void {
+  model.dispose();
+  if (headLayer === undefined) return;
+  const start = model.layers.findIndex((l) => l.name === headLayer);
+  model.layers.slice(start).forEach((layer) => layer.dispose());
 }

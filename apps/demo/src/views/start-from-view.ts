@@ -8,6 +8,7 @@ import { imagenetWeightsSource } from '@resnet-ts/zoo';
 import { disposeStart, loadStart, type PretrainedStart, type StartFormModel, type StartSource } from '../training/start-from';
 import { field, h } from '../ui/dom';
 import { describeError } from '../ui/notices';
+import './start-from.css';
 
 export interface StartFromDeps {
   /** The form's architecture and input size, which .h5 / .safetensors weights load into. */
