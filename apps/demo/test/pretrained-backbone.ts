@@ -18,9 +18,12 @@ export const SHAPES = ['circle', 'square', 'triangle'];
 const SIZE = 32;
 
 /** One residual block named as the zoo names them (`conv2_block1_...`): two 3x3 convs and a shortcut. */
-function residualBlock(x: tf.SymbolicTensor, filters: number, stride: number, name: string): tf.SymbolicTensor {
+function residualBlock(x: tf.SymbolicTensor, filters: number, stride: number, name: string, seed: number): tf.SymbolicTensor {
+  let k = 0;
   const conv = (y: tf.SymbolicTensor, s: number, suffix: string, kernel = 3) =>
-    tf.layers.conv2d({ filters, kernelSize: kernel, strides: s, padding: 'same', useBias: false, name: `${name}_${suffix}_conv` }).apply(y) as tf.SymbolicTensor;
+    tf.layers
+      .conv2d({ filters, kernelSize: kernel, strides: s, padding: 'same', useBias: false, name: `${name}_${suffix}_conv`, kernelInitializer: tf.initializers.heNormal({ seed: seed * 10 + k++ }) })
+      .apply(y) as tf.SymbolicTensor;
   const bn = (y: tf.SymbolicTensor, suffix: string) => tf.layers.batchNormalization({ name: `${name}_${suffix}_bn` }).apply(y) as tf.SymbolicTensor;
   const relu = (y: tf.SymbolicTensor, suffix: string) => tf.layers.activation({ activation: 'relu', name: `${name}_${suffix}` }).apply(y) as tf.SymbolicTensor;
   const shortcut = bn(conv(x, stride, '0', 1), '0');
@@ -29,7 +32,8 @@ function residualBlock(x: tf.SymbolicTensor, filters: number, stride: number, na
   return relu(tf.layers.add({ name: `${name}_add` }).apply([shortcut, y]) as tf.SymbolicTensor, 'out');
 }
 
-const smallStack: StackFn = (x) => residualBlock(residualBlock(x, 16, 1, 'conv2_block1'), 32, 2, 'conv3_block1');
+/** Seeded, like the zoo's own layers, so every run pretrains the same backbone. */
+const smallStack: StackFn = (x) => residualBlock(residualBlock(x, 16, 1, 'conv2_block1', 2), 32, 2, 'conv3_block1', 3);
 
 /** The backbone's tfjs folder: model.json (with the model card) and its shard. */
 export async function pretrainedBackboneFolder(dir: string, recipe = { count: 512, epochs: 2, batchSize: 32, lr: 0.003 }): Promise<{ steps: number; accuracy: number }> {
