@@ -65,7 +65,8 @@ export async function prepareStartedRun(
       card,
       trainedModel: head,
       train: featureDataset(table, { classNames, imageShape: [size, size, 3], seed: options.seed }),
-      description: `the head of ${start.architecture} on the cached features of ${images.length} images (backbone frozen)`,
+      // Cached features are of the plain images: augmentation would need a copy per epoch.
+      description: `the head of ${start.architecture} on the cached features of ${images.length} images (backbone frozen${options.augmentation ? '; augmentation does not apply to cached features' : ''})`,
       dispose: async () => undefined,
     };
   } catch (error) {
