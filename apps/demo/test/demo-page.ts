@@ -27,6 +27,8 @@ export interface TrainSettings {
   images: number;
   epochs: number;
   batchSize: number;
+  /** Default: the form's. */
+  lr?: number;
 }
 
 export class DemoPage {
@@ -92,9 +94,44 @@ export class DemoPage {
   /** Trains on the user's own classes: `images[i]` go into the i-th class card. */
   async trainOnOwnImages(images: Buffer[][], settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<TrainingOutcome> {
     await this.addOwnImages(images);
+    return this.trainOwn(settings);
+  }
+
+  /** Trains on the classes already filled (by `addOwnImages`) with these settings. */
+  async trainOwn(settings: Omit<TrainSettings, 'classes' | 'images'>): Promise<TrainingOutcome> {
+    await this.tab('Train');
     await this.fillModelAndTraining(settings);
     await this.clickTrain();
     return this.expectTrainingState('done');
+  }
+
+  /** Starts from the model at `url` ("Start from" → "A model URL" → Load); resolves with the load report. */
+  async startFromUrl(url: string): Promise<string> {
+    const page = this.page;
+    await this.tab('Train');
+    await page.getByLabel('A model URL', { exact: true }).check();
+    await page.getByLabel('Model URL', { exact: true }).fill(url);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    const status = page.locator('[data-testid="start-status"][data-state="loaded"]');
+    await this.expectShown(status, `start from ${url}`);
+    return (await status.textContent()) ?? '';
+  }
+
+  async startFromNothing(): Promise<void> {
+    await this.tab('Train');
+    await this.page.getByLabel('Nothing (from scratch)', { exact: true }).check();
+  }
+
+  /** Waits until every image of the classes has its features cached. */
+  async waitForCachedFeatures(images: number): Promise<void> {
+    await this.expectShown(this.page.getByTestId('feature-status').filter({ hasText: `Features cached for ${images} of ${images} images.` }), 'caching features');
+  }
+
+  /** The held-out accuracy shown after training on "My images" (0..1). */
+  async heldOutAccuracy(): Promise<number> {
+    const evaluation = this.page.locator('[data-testid="evaluation"][data-accuracy]');
+    await this.expectShown(evaluation, 'held-out evaluation');
+    return Number(await evaluation.getAttribute('data-accuracy'));
   }
 
   /** Picks "My images" and adds `images[i]` to the i-th class card (waiting for its count). */
@@ -136,6 +173,7 @@ export class DemoPage {
     await page.getByLabel('Input size', { exact: true }).selectOption(String(settings.inputSize));
     await page.getByLabel('Epochs', { exact: true }).fill(String(settings.epochs));
     await page.getByLabel('Batch size', { exact: true }).fill(String(settings.batchSize));
+    if (settings.lr !== undefined) await page.getByLabel('Learning rate', { exact: true }).fill(String(settings.lr));
   }
 
   /**

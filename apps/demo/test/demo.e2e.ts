@@ -3,7 +3,8 @@
  * Each run trains a tiny ResNet18 on synthetic shapes, predicts a generated image, saves the
  * model to IndexedDB, reloads the page, loads it back and checks the prediction is the same.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './chromium';
 import { DemoPage, type ModelFile } from './demo-page';
 import { exportedFolderFiles } from './model-files';
+import { pretrainedBackboneFolder, shapeImages } from './pretrained-backbone';
 import { serveStatic, type StaticServer } from './static-server';
 
 /** A tfjs model folder of the wrong kind for the demo: a dense net over 10 numbers, not images. */
@@ -62,14 +64,80 @@ if (!chromiumAvailable()) {
 
 describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
   let server: StaticServer;
+  /** Models the tests make, served at `/fixtures/` beside the app (as a user's own host would). */
+  const fixturesDir = mkdtempSync(join(tmpdir(), 'resnet-demo-fixtures-'));
 
   beforeAll(async () => {
     mkdirSync(outputDir, { recursive: true });
-    server = await serveStatic(join(appDir, 'dist'));
+    server = await serveStatic(join(appDir, 'dist'), { mounts: { '/fixtures/': fixturesDir } });
   });
 
   afterAll(async () => {
     await server?.close();
+    rmSync(fixturesDir, { recursive: true, force: true });
+  });
+
+  it('on wasm: a pretrained start beats training from scratch on the same few images, scored on held-out images per class', async () => {
+    // A small ResNet pretrained here on circles, squares and triangles (about 80 % right on new
+    // images of the three; it tells circles from triangles best), and 30 new images of each of those two to upload.
+    const pretraining = await pretrainedBackboneFolder(join(fixturesDir, 'backbone'));
+    console.log(`[demo e2e] backbone pretrained in Node: ${pretraining.steps} steps, training accuracy ${pretraining.accuracy.toFixed(2)}`);
+    const perClass = 30;
+    const images = await shapeImages(['circle', 'triangle'], perClass, 5);
+    const total = perClass * images.length;
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      await demo.open(`${server.url}?backend=wasm`);
+      await demo.page.setViewportSize({ width: 1440, height: 900 });
+      await demo.addOwnImages(images);
+
+      const scratch = await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25 });
+      // 15 % of 30 images (5) per class are held out: 50 training images, 2 steps.
+      expect(scratch.points).toBe(2);
+      const scratchAccuracy = await demo.heldOutAccuracy();
+
+      const report = await demo.startFromUrl(`${server.url}fixtures/backbone/model.json`);
+      expect(report).toContain('Loaded small_resnet (32×32');
+      expect(report).toContain('its head "predictions" (3 classes) is replaced by one for your classes');
+      // Each image's features are computed when the start is loaded (and when an image is added).
+      await demo.waitForCachedFeatures(total);
+      const pretrained = await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 40, batchSize: 25, lr: 0.01 });
+      expect(pretrained.points).toBe(80);
+      await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('the head of small_resnet on the cached features of 50 images (backbone frozen)');
+      const pretrainedAccuracy = await demo.heldOutAccuracy();
+      console.log(`[demo e2e] held-out accuracy: from scratch ${scratchAccuracy.toFixed(2)}, pretrained start ${pretrainedAccuracy.toFixed(2)}`);
+      expect(pretrainedAccuracy).toBeGreaterThan(scratchAccuracy);
+      expect(pretrainedAccuracy).toBeGreaterThanOrEqual(0.7);
+
+      // Per class: 5 held-out images each; the confusion matrix counts all 10.
+      const rows = demo.page.locator('[data-testid="per-class"] tbody tr');
+      await expect(rows.count()).resolves.toBe(2);
+      await expect(rows.evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent))).resolves.toEqual(['5', '5']);
+      const cells = await demo.page.locator('[data-testid="confusion"] tbody td').allTextContents();
+      expect(cells).toHaveLength(4);
+      expect(cells.reduce((sum, c) => sum + Number(c), 0)).toBe(10);
+      await demo.page.screenshot({ path: join(outputDir, 'pretrained-start-1440.png'), fullPage: true });
+      await demo.page.setViewportSize({ width: 390, height: 844 });
+      await demo.page.screenshot({ path: join(outputDir, 'pretrained-start-390.png'), fullPage: true });
+
+      // Fine-tuning the last stage trains on the images (conv3 of this small ResNet) and scores again.
+      await demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)').check();
+      const fineTuned = await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25, lr: 0.001 });
+      expect(fineTuned.points).toBe(2);
+      await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('fine-tuning conv3 and the head of small_resnet on 50 images');
+      const fineTunedAccuracy = await demo.heldOutAccuracy();
+      await expect(demo.page.getByTestId('holdout-accuracy').textContent()).resolves.toContain('Accuracy on 10 held-out images');
+      console.log(`[demo e2e] after fine-tuning the last stage for 2 steps: held-out accuracy ${fineTunedAccuracy.toFixed(2)}`);
+
+      // The trained model is the start's backbone with the new head: it predicts the user's classes.
+      const ranked = await demo.predict(images[1][0]);
+      expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
+      expect(await demo.errorText()).toBe('');
+      expect(demo.consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('shows readable errors: a non-image file, no camera, a model of another shape', async () => {

@@ -24,11 +24,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(rootDir: string): Promise<StaticServer> {
-  const root = resolve(rootDir);
+export interface StaticServerOptions {
+  /** More folders to serve, by URL prefix: `{ '/fixtures/': dir }` serves `dir/a.json` at `/fixtures/a.json`. */
+  mounts?: Record<string, string>;
+}
+
+export async function serveStatic(rootDir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
+  const mounts = Object.entries(options.mounts ?? {}).map(([prefix, dir]) => ({ prefix, dir: resolve(dir) }));
   const server: Server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
+    const mount = mounts.find((m) => pathname.startsWith(m.prefix));
+    const root = mount ? mount.dir : resolve(rootDir);
+    const path = mount ? pathname.slice(mount.prefix.length) : pathname === '/' ? 'index.html' : pathname;
+    const file = normalize(join(root, path));
     const headers = { ...CROSS_ORIGIN_ISOLATION_HEADERS, 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
     if (!file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('forbidden');

@@ -4,7 +4,7 @@ export { normalizeInPlace, checkNormalization, NORMALIZATION_PRESETS, type Norma
 export type { AugmentationOptions } from './core/augmentation';
 export type { ExampleSource } from './core/example-source';
 export { PipelineDataset, type PipelineOptions, type SkippedExample } from './core/pipeline';
-export type { SplitOptions } from './core/split';
+export { stratifiedSplit, type SplitOptions, type SplitIndices } from './core/split';
 export { UnreadableExampleError } from './core/unreadable-example';
 export { arrayDataset, arraySplits, type ArrayDatasetInput } from './core/arrays';
 export { oneHot, classMapToJson, classMapFromJson, type ClassMap } from './core/labels';

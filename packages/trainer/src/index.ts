@@ -55,6 +55,11 @@ export { ConfusionMatrix, type ClassMetrics, type ClassificationReport } from '.
 export { trainStep, type StepOptions, type StepResult } from './train-step';
 export { applyTransfer, type TransferOptions, type FeatureCacheOptions } from './transfer';
 export type { FeatureCacheInfo } from './features/cached-features';
+// The pieces of feature caching an app needs to cache features itself (the demo computes each
+// image's features once, when the image is added, and trains the head on them).
+export { splitAtHead, type SplitModel } from './features/split-model';
+export { featureDataset, type FeatureDatasetOptions } from './features/feature-dataset';
+export { computeFeatureTable, type FeatureTable, type FeatureTableOptions } from './features/feature-table';
 export { WeightEma } from './ema';
 export { NonFiniteLossError, StartingWeightsError } from './errors';
 export { startingNormalization, type StartingWeightsOrigin, type StartingNormalizationOptions, type StartingNormalization } from './starting-normalization';

@@ -6,7 +6,7 @@
 import { syntheticShapes, type PipelineDataset } from '@resnet-ts/data';
 import * as tf from '@tensorflow/tfjs';
 import { browserImageDataset } from '@resnet-ts/data/browser';
-import { train, type RecipeWithData } from '@resnet-ts/trainer';
+import { train, type RecipeWithData, type TrainingDataset } from '@resnet-ts/trainer';
 import { indexedDbCheckpointStore } from '@resnet-ts/trainer/browser';
 import { createModel, listModels, modelCardFor, type ResNetOptions } from '@resnet-ts/zoo';
 import type { Camera } from '../media/camera';
@@ -21,8 +21,14 @@ import { formRecipe, savedRecipe, trainSettings, type TrainForm } from '../state
 import { TrainingChart } from '../ui/chart';
 import { field, formatDuration, h, select } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
+import { evaluateHeldOut } from '../training/evaluate-held-out';
+import { FeatureCache } from '../training/feature-cache';
+import { holdOut } from '../training/holdout';
+import { prepareStartedRun, type LabelledImage, type StartedRun } from '../training/started-run';
 import { ClassEditor } from './class-editor';
+import { EvaluationView } from './evaluation-view';
 import { PauseGate } from './pause-gate';
+import { StartFromView } from './start-from-view';
 
 export const INPUT_SIZES = [32, 64, 96, 128, 160, 224];
 /** The one resumable run the demo keeps in IndexedDB (the trainer's checkpoint store). */
@@ -68,7 +74,40 @@ export async function createTrainView({ state, notices, camera, session }: Train
   const syntheticFields = h('div', { class: 'grid' }, field('Shape classes', syntheticClasses), field('Number of images', syntheticCount));
   const saveClasses = (classes: StoredClass[]) =>
     session.put('classes', classes).catch((error) => notices.error(`Your classes could not be saved in this browser (${describeError(error)}); they stay until you close the page.`));
-  const classEditor = new ClassEditor({ camera, onError: (m) => notices.error(m), onChange: (classes) => saveClasses(classes) });
+  // With a pretrained start, each image's features are computed when it is added (and again for
+  // every image when the start changes); training the head then only reads them.
+  let featureCache: FeatureCache | undefined;
+  const featureStatus = h('p', { class: 'hint', 'data-testid': 'feature-status', 'aria-live': 'polite' });
+  const cacheFeatures = (images: Blob[]) => {
+    const cache = featureCache;
+    if (!cache || images.length === 0) return;
+    featureStatus.textContent = 'Computing the features of new images…';
+    cache
+      .add(images)
+      .then(() => {
+        if (cache !== featureCache) return;
+        const all = classEditor.labelledImages().images;
+        featureStatus.textContent = `Features cached for ${all.filter((i) => cache.has(i.source)).length} of ${all.length} images.`;
+      })
+      .catch((error) => notices.error(`Computing image features: ${describeError(error)}`));
+  };
+  const classEditor = new ClassEditor({
+    camera,
+    onError: (m) => notices.error(m),
+    onChange: (classes) => saveClasses(classes),
+    onImageAdded: (_className, image) => cacheFeatures([image.blob]),
+  });
+  const startFrom = new StartFromView({
+    modelForm: () => ({ architecture: architecture.value, inputSize: Number(inputSize.value) }),
+    busy: () => state.busy,
+    onError: (m) => notices.error(m),
+    onChange: (start) => {
+      featureCache = start ? new FeatureCache(start.backbone, { imageSize: start.inputSize, normalization: start.normalization }) : undefined;
+      featureStatus.textContent = '';
+      cacheFeatures(classEditor.labelledImages().images.map((i) => i.source));
+    },
+  });
+  const evaluation = new EvaluationView();
   classEditor.element.hidden = true;
   const showSource = () => {
     syntheticFields.hidden = !sourceSynthetic.checked;
@@ -127,16 +166,22 @@ export async function createTrainView({ state, notices, camera, session }: Train
     lr: readNumber(learningRate, 'Learning rate'),
   });
 
-  /** The recipe's images: its synthetic training split, or the user's classes. */
-  const buildDataset = ({ data }: RecipeWithData): PipelineDataset => {
+  /** The user's classes, split into training and held-out images. */
+  const splitOwnImages = () => {
+    const { classNames, images } = classEditor.labelledImages();
+    if (classNames.length < 2) throw new Error('Add images to at least two classes before training.');
+    return { classNames, ...holdOut(images, classNames) };
+  };
+
+  /** The recipe's images: its synthetic training split, or the user's training images. */
+  const buildDataset = ({ data }: RecipeWithData, own: { classNames: string[]; train: LabelledImage[] } | undefined): PipelineDataset => {
     const pipeline = { imageSize: data.imageSize, normalization: data.normalization, seed: data.seed, augmentation: data.augmentation };
     if (data.synthetic) {
       const { classes, trainCount, difficulty } = data.synthetic;
       return syntheticShapes({ ...pipeline, classes, count: trainCount, difficulty });
     }
-    const { classNames, images } = classEditor.labelledImages();
-    if (classNames.length < 2) throw new Error('Add images to at least two classes before training.');
-    return browserImageDataset(images, classNames, { ...pipeline, training: true });
+    if (!own) throw new Error('Add images to at least two classes before training.');
+    return browserImageDataset(own.train, own.classNames, { ...pipeline, training: true });
   };
 
   /** Puts a saved run's recipe back into the form, so the data and model are rebuilt the same. */
@@ -160,7 +205,11 @@ export async function createTrainView({ state, notices, camera, session }: Train
 
   const run = async (resume: boolean) => {
     notices.clearError();
-    const store = keepCheckpoints.checked || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
+    evaluation.clear();
+    const start = resume || continueTraining.checked ? undefined : startFrom.start;
+    if (start && sourceSynthetic.checked) throw new Error('A pretrained start trains on "My images": pick "My images", or start from nothing.');
+    // A checkpoint of the head alone could not be resumed: pretrained runs are not saved as runs.
+    const store = (keepCheckpoints.checked && !start) || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
     const checkpoint = resume ? await store!.load('last') : null;
     if (resume && !checkpoint) {
       await savedRun.forget();
@@ -170,19 +219,35 @@ export async function createTrainView({ state, notices, camera, session }: Train
     if (saved) applySavedRun(saved);
     if (checkpoint && saved?.data.kind !== 'synthetic') SavedRun.checkClasses(checkpoint.classNames, classEditor.labelledImages().classNames);
     const recipe = formRecipe(readForm(), saved);
-    const size = recipe.data.imageSize[0];
-    const arch = recipe.model.name;
+    const size = start?.inputSize ?? recipe.data.imageSize[0];
+    const arch = start?.architecture ?? recipe.model.name;
     const { epochs: epochCount, batchSize: batch } = recipe.training;
-    progress.textContent = 'Preparing images…';
+    progress.textContent = start ? 'Reading the cached features…' : 'Preparing images…';
     await nextPaint();
-    const dataset = buildDataset(recipe);
+    const own = recipe.data.kind === 'synthetic' ? undefined : splitOwnImages();
+    if (own) evaluation.showWarnings(own.warnings);
+    let started: StartedRun | undefined;
+    let dataset: PipelineDataset | undefined;
+    if (start) {
+      started = await prepareStartedRun(start, featureCache!, own!.train, own!.classNames, {
+        fineTune: startFrom.fineTune,
+        augmentation: recipe.data.augmentation,
+        seed: recipe.data.seed,
+      });
+    } else {
+      dataset = buildDataset(recipe, own);
+    }
+    const classNames = [...(own?.classNames ?? dataset!.classNames)];
+    const normalization = start?.normalization ?? dataset!.normalization;
     const current = state.current;
-    if (continueTraining.checked) {
+    if (started) {
+      state.setModel({ model: started.model, architecture: arch, inputSize: size, classNames, normalization, card: started.card });
+    } else if (continueTraining.checked) {
       if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
-      if (current.inputSize !== size || current.classNames.length !== dataset.classNames.length) {
+      if (current.inputSize !== size || current.classNames.length !== classNames.length) {
         throw new Error(
           `The current model takes ${current.inputSize}×${current.inputSize} images and ${current.classNames.length} classes; ` +
-            `the data has ${size}×${size} images and ${dataset.classNames.length} classes. Match them or untick "Continue training".`,
+            `the data has ${size}×${size} images and ${classNames.length} classes. Match them or untick "Continue training".`,
         );
       }
     } else {
@@ -190,7 +255,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
       await nextPaint();
       const options: ResNetOptions = {
         inputShape: [size, size, 3],
-        classes: dataset.classNames.length,
+        classes: classNames.length,
         includeTop: true,
         classifierActivation: 'softmax',
         zeroInitResidual: recipe.model.zeroInitResidual,
@@ -201,15 +266,16 @@ export async function createTrainView({ state, notices, camera, session }: Train
         model,
         architecture: arch,
         inputSize: size,
-        classNames: [...dataset.classNames],
-        normalization: dataset.normalization,
-        card: modelCardFor(arch, options, { classNames: dataset.classNames, preprocessing: { normalization: dataset.normalization } }),
+        classNames,
+        normalization,
+        card: modelCardFor(arch, options, { classNames, preprocessing: { normalization } }),
       });
     }
     const entry = state.current!;
-    entry.classNames = [...dataset.classNames];
-    entry.normalization = dataset.normalization;
+    entry.classNames = classNames;
+    entry.normalization = normalization;
     entry.card = { ...entry.card, weights: { source: 'trained' } };
+    const trainData: TrainingDataset = started?.train ?? dataset!;
 
     chart.reset();
     abort = new AbortController();
@@ -221,9 +287,10 @@ export async function createTrainView({ state, notices, camera, session }: Train
     trainingStarted = true;
     try {
       const result = await train({
-        model: entry.model,
-        train: dataset,
+        model: started?.trainedModel ?? entry.model,
+        train: trainData,
         ...trainSettings(recipe),
+        ...(started?.transfer ? { transfer: started.transfer } : {}),
         // With a store the trainer writes the `last` checkpoint at each epoch end and when stopped.
         ...(store ? { store } : {}),
         ...(checkpoint ? { resumeFrom: checkpoint } : {}),
@@ -257,14 +324,17 @@ export async function createTrainView({ state, notices, camera, session }: Train
       progress.textContent =
         `${stopped ? `Stopped (${result.stopReason})` : 'Done'}: ${result.step} steps in ${formatDuration(seconds)}` +
         (last
-          ? `, last epoch loss ${last.loss.toFixed(3)}, accuracy ${(last.accuracy * 100).toFixed(0)} %, ${last.imagesPerSecond.toFixed(1)} images/s.`
+          ? `, last epoch loss ${last.loss.toFixed(3)}, training accuracy ${(last.accuracy * 100).toFixed(0)} %, ${last.imagesPerSecond.toFixed(1)} images/s.`
           : '.');
+      if (own) {
+        evaluation.show(await evaluateHeldOut(entry.model, own.heldOut, classNames, { imageSize: size, normalization }), own.warnings);
+      }
       progress.dataset.state = stopped ? 'stopped' : 'done';
-      notices.info(`Trained ${arch} on ${dataset.size} images. Try it in the Predict tab.`);
+      notices.info(`Trained ${started ? started.description : `${arch} on ${trainData.size} images`}. Try it in the Predict tab.`);
       if (store) await savedRun.remember(result.classNames, result.step);
     } finally {
       guard.dispose();
-      await dataset.dispose();
+      await (started ?? dataset)?.dispose();
     }
   };
 
@@ -314,6 +384,8 @@ export async function createTrainView({ state, notices, camera, session }: Train
       h('div', { class: 'grid' }, field('Architecture', architecture), field('Input size', inputSize)),
       h('div', { class: 'check' }, continueTraining, h('label', { for: (continueTraining.id = 'continue-training') }, 'Continue training the current model')),
     ),
+    startFrom.element,
+    featureStatus,
     h(
       'fieldset',
       {},
@@ -338,5 +410,6 @@ export async function createTrainView({ state, notices, camera, session }: Train
     ),
     progress,
     chart.element,
+    evaluation.element,
   );
 }
