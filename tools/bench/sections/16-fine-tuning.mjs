@@ -133,7 +133,7 @@ export async function run(context) {
       check: `seed ${seeds[0]}: cached features (${pct(tuned[0].evaluation.accuracy)} %) vs uncached frozen backbone (${pct(uncached.evaluation.accuracy)} %) within 1 point`,
       value: pct(gap),
       seconds: Math.round(uncached.seconds),
-      pass: gap <= 0.01,
+      pass: pct(gap) <= 1, // in rounded points: 0.58 - 0.57 is 0.0100000001 in floats
     });
     ratios.fineTunedOverScratchAccuracy = Number((mean(tuned) / mean(scratch)).toFixed(2));
     ratios.uncachedOverCachedSeconds = Number((uncached.seconds / tuned[0].seconds).toFixed(2));
