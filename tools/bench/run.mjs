@@ -39,5 +39,7 @@ const tmp = `${outFile}.${process.pid}.tmp`;
 fs.writeFileSync(tmp, JSON.stringify(results, null, 2));
 fs.renameSync(tmp, outFile);
 console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
+const failed = Object.entries(results.sections).flatMap(([section, result]) => result.rows.filter((row) => row.pass === false).map((row) => `${section}: ${row.check ?? JSON.stringify(row)}`));
+for (const check of failed) console.log(`FAILED ${check}`);
 // Worker threads of the wasm backend must not keep the process alive.
-process.exit(0);
+process.exit(failed.length > 0 ? 1 : 0);

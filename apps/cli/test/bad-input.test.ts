@@ -22,7 +22,7 @@ function writeImage(file: string, seed: number): void {
 }
 
 /** `resnet ...` in the work folder. */
-const cli = (args: readonly string[]) => runCli(args, {}, work);
+const cli = (args: readonly string[]) => runCli(args, {}, { cwd: work, timeoutMs: 300_000 });
 
 /** A command that fails with exit `code` and leaves no new entry in the work folder. */
 function failsWritingNothing(args: readonly string[], code = 1): string {

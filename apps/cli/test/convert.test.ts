@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodePng } from '@resnet-ts/trainer';
-import { createModel, loadKerasWeights, saveKerasWeights } from '@resnet-ts/zoo';
+import { createModel, loadKerasWeights, saveKerasWeights, saveSafetensors } from '@resnet-ts/zoo';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,21 @@ describe('resnet convert', () => {
     expect(predicted.value.normalization).toBe('caffe');
     expect(predicted.stderr).not.toMatch(/model card/);
     expect(predicted.value.predictions[0].top.map((s) => s.className).sort()).toEqual(['0', '1']);
+  });
+
+  it('writes a card with source safetensors for a torchvision state dict, so predict normalizes with torch mean/std', async () => {
+    const weights = path.join(dir, 'resnet18-tv.safetensors');
+    const torchvision = createModel('resnet18.tv_in1k', { inputShape: [32, 32, 3], classes: 3 });
+    await saveSafetensors(torchvision, weights);
+    torchvision.dispose();
+    const out = path.join(dir, 'resnet18-tv-tfjs');
+    const { value } = runCliJson<ConvertReport>([...cpu, 'convert', weights, out, '--model', 'resnet18.tv_in1k', '--input-size', '32', '--classes', '3', '--json']);
+    expect(value.input.format).toBe('safetensors');
+    expect(value.modelCard?.weights).toEqual({ source: 'safetensors', path: 'resnet18-tv.safetensors' });
+    expect(value.modelCard?.preprocessing.normalization).toBe('torch');
+    const predicted = runCliJson<PredictJson>([...cpu, 'predict', out, writeImage(), '--engine', 'tfjs', '--json']);
+    expect(predicted.value.normalization).toBe('torch');
+    expect(predicted.stderr).not.toMatch(/model card/);
   });
 
   it.skipIf(!existsSync(happyModel))('writes no card for a full Keras model file, and predict says what it assumes', () => {

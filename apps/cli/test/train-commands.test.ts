@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,8 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodePng } from '@resnet-ts/trainer';
 import type { EvaluateJson } from '../src/commands/evaluate';
 import type { PredictJson } from '../src/commands/predict';
+import { runCli, runCliJson } from './run-cli';
 
 const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The signal tests below spawn it themselves, to signal it mid-run.
 const binary = path.join(cliRoot, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'resnet-train-cli-'));
 const runDir = path.join(work, 'run');
@@ -18,19 +20,10 @@ const wasm = ['--backend', 'wasm', '--threads', '1'];
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs the built binary; training on a shared 2-core machine can take a while, hence the long timeout. */
-function cli(args: readonly string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
-  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function json<T>(args: readonly string[]): T {
-  const result = cli(args);
-  if (result.code !== 0) throw new Error(`resnet ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-}
+/** Training on a shared 2-core machine can take a while, hence the long timeout. */
+const inWork = { cwd: work, timeoutMs: 300_000 };
+const cli = (args: readonly string[]) => runCli(args, {}, inWork);
+const json = <T>(args: readonly string[]): T => runCliJson<T>(args, {}, inWork).value;
 
 describe('resnet train / evaluate / predict / export', () => {
   it('trains on synthetic shapes into a run folder with checkpoints, metrics and report', () => {

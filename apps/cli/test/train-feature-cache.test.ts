@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 
-const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const binary = path.join(cliRoot, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'resnet-feature-cache-'));
 // Tiny budget: resnet18 at the smallest input, 8 training and 8 validation images, on wasm.
 const tiny = ['--model', 'resnet18', '--input-size', '32', '--batch-size', '4', '--synthetic-train', '8', '--synthetic-val', '8'];
@@ -14,12 +11,7 @@ const wasm = ['--backend', 'wasm', '--threads', '1'];
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(args: readonly string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
-  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: readonly string[]) => runCli(args, {}, { cwd: work, timeoutMs: 300_000 });
 
 describe('resnet train --freeze-backbone --cache-features', () => {
   it('trains the head on cached features, says what it cached and records it in run.json', () => {

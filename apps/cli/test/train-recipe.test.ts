@@ -23,7 +23,7 @@ function config(name: string, text: string): string {
 
 /** `resnet train ... --print-recipe` in the work folder: the recipe it would train. */
 function printedRecipe(args: readonly string[]): Recipe {
-  const result = runCli(['train', ...args, '--print-recipe'], {}, work);
+  const result = runCli(['train', ...args, '--print-recipe'], {}, { cwd: work });
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Recipe;
 }
@@ -31,7 +31,7 @@ function printedRecipe(args: readonly string[]): Recipe {
 /** A failing `resnet train` in the work folder; nothing may be left behind there. */
 function usageError(args: readonly string[]): string {
   const before = readdirSync(work).sort();
-  const result = runCli(['train', ...args], {}, work);
+  const result = runCli(['train', ...args], {}, { cwd: work });
   expect(result.code, result.stderr).toBe(2);
   expect(readdirSync(work).sort()).toEqual(before);
   return result.stderr;

@@ -2,15 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { createModel, readModelCard, saveKerasWeights } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runCliOk } from './run-cli';
 
-const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const binary = path.join(cliRoot, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'resnet-train-weights-'));
 const pretrained = path.join(work, 'pretrained');
 // Tiny budget: resnet18 at the smallest input, one step of 4 images, on wasm (training kernels).
@@ -21,18 +18,9 @@ const fourClasses = path.join(work, 'four-classes.json');
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(args: readonly string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
-  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function ok(args: readonly string[]) {
-  const result = cli(args);
-  if (result.code !== 0) throw new Error(`resnet ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result;
-}
+const inWork = { cwd: work, timeoutMs: 300_000 };
+const cli = (args: readonly string[]) => runCli(args, {}, inWork);
+const ok = (args: readonly string[]) => runCliOk(args, {}, inWork);
 
 const runJson = (run: string) => JSON.parse(readFileSync(path.join(run, 'run.json'), 'utf8'));
 const printedRecipe = (args: readonly string[]) => JSON.parse(ok(['train', ...tiny, ...args, '--print-recipe']).stdout);
@@ -90,17 +78,14 @@ describe('resnet train --weights', () => {
     expect(result.stderr).toContain(`--weights (model.weights): ${path.join(work, 'missing.h5')}: no such file or folder (expected a Keras .h5 or .safetensors file`);
   });
 
-  it('loads a Keras .h5 written here, with the variant\'s registry normalization since it has no card', async () => {
+  // Training from a Keras .h5 (loaded, head skipped, into run.json and the card) is in round-trip.test.ts.
+  it('takes a Keras .h5\'s normalization from the variant\'s registry, since it has no card', async () => {
     const file = path.join(work, 'resnet18.h5');
     const model = createModel('resnet18', { inputShape: [32, 32, 3], classes: 6, seed: 7 });
     await saveKerasWeights(model, file);
     model.dispose();
     expect(printedRecipe(['--weights', file]).data.normalization).toBe('torch');
     expect(printedRecipe(['--weights', file, '--normalization', 'unit']).data.normalization).toBe('unit');
-    const out = path.join(work, 'from-h5');
-    const result = ok([...wasm, 'train', ...tiny, '--synthetic-train', '4', '--synthetic-val', '4', '--weights', file, '--out', out]);
-    expect(result.stderr).toMatch(/starting weights .*resnet18\.h5 \(keras-h5\): \d+ layers loaded, nothing skipped; normalization torch from resnet18's registry default \(the starting weights have no model card\)/);
-    expect(runJson(out).startingWeights).toMatchObject({ kind: 'keras-h5', path: file, skipped: [] });
   });
 
   it('loads an exported tfjs model folder and keeps its normalization: asking for another is refused', () => {
@@ -122,5 +107,9 @@ describe('resnet train --weights', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--unfreeze-epoch \(training\.transfer\.unfreezeEpoch\): before epoch 1 every layer would train/);
     expect(cli(['train', ...tiny, '--skip-mismatch', '--print-recipe']).stderr).toMatch(/--skip-mismatch \(model\.skipMismatch\): needs starting weights \(--weights\)/);
+    // The run's model card says resnet18: another architecture (the default resnet50 when --model is left out) is refused.
+    const other = cli(['train', ...tiny, '--model', 'resnet34', '--weights', 'pretrained', '--skip-mismatch', '--print-recipe']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--model \(model\.name\): the starting weights .*pretrained are a resnet18 \(their model card\), not a resnet34: add --model resnet18/);
   });
 });

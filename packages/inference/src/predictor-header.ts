@@ -1,5 +1,6 @@
 import { checkNormalization } from '@resnet-ts/data';
 import type { ModelCard } from '@resnet-ts/zoo';
+import { ClassNamesMismatchError } from './class-names-error';
 import type { Predictor, PredictorOverrides } from './predictor';
 
 /** The part of a predictor known from its model card, before any engine runs. */
@@ -32,7 +33,7 @@ export function predictorHeader(
   const classNames = overrides.classNames ?? card.classNames;
   const outputs = model.outputs ?? cardOutputs(card);
   if (classNames && outputs && classNames.length !== outputs) {
-    throw new Error(`class names: ${classNames.length} given for a model with ${outputs} outputs (one name per output)`);
+    throw new ClassNamesMismatchError(classNames.length, outputs);
   }
   return {
     card,

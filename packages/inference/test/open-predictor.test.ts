@@ -6,6 +6,7 @@ import { writeModelCard } from '@resnet-ts/zoo';
 import { fileIO } from '@resnet-ts/zoo/node';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../src/engine';
+import { ClassNamesMismatchError } from '../src/class-names-error';
 import { openPredictor } from '../src/node/open-predictor';
 import { rankedNames, SIZE, seededImages, tinyCard, tinyClassifier, useCpuAndTempDir } from './helpers';
 
@@ -104,7 +105,11 @@ describe('openPredictor', () => {
     model.dispose();
     const before = tf.memory().numTensors;
     for (const source of [cardedFolder, carded]) {
-      await expect(openPredictor(source, { classNames: ['a', 'b'] })).rejects.toThrow(`${source}: class names: 2 given for a model with 4 outputs`);
+      const refused = openPredictor(source, { classNames: ['a', 'b'] });
+      await expect(refused).rejects.toThrow(`${source}: class names: 2 given for a model with 4 outputs`);
+      // Typed, so a caller names its own option without matching the text.
+      await expect(refused).rejects.toMatchObject({ name: 'ClassNamesMismatchError', given: 2, outputs: 4, source });
+      await expect(refused).rejects.toBeInstanceOf(ClassNamesMismatchError);
     }
     expect(tf.memory().numTensors).toBe(before);
   });

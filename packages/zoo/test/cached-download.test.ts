@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cachedDownload, type DownloadProgress } from '../src/node/index';
@@ -45,6 +45,8 @@ beforeAll(async () => {
     (ranges[path] ??= []).push(req.headers.range ?? null);
     if (path === '/file.bin') return serveBody(req, res, true);
     if (path === '/no-range.bin') return serveBody(req, res, false);
+    // Slow to start, so that two downloads of it overlap.
+    if (path === '/slow.bin') return void setTimeout(() => serveBody(req, res, true), 300);
     if (path === '/wrong.bin') return void res.end(Buffer.alloc(BODY.length, 1));
     if (path === '/flaky.bin') {
       if (!cutNext) return serveBody(req, res, true);
@@ -98,6 +100,29 @@ describe('cachedDownload', () => {
     const path = await download('/file.bin');
     expect(ranges['/file.bin']).toEqual([null]);
     expect(readFileSync(path).equals(BODY)).toBe(true);
+  });
+
+  it('two downloads of one file at once take turns on its lock: one request, one intact file, no lock or partial left', async () => {
+    const [a, b] = await Promise.all([download('/slow.bin'), download('/slow.bin')]);
+    expect(a).toBe(b);
+    expect(readFileSync(a).equals(BODY)).toBe(true);
+    // The second waited for the first's lock, then found the file cached.
+    expect(ranges['/slow.bin']).toEqual([null]);
+    expect(readdirSync(dir).sort()).toEqual(['weights.h5', 'weights.h5.verified']);
+  });
+
+  it('takes over a download lock left by a process that no longer runs', async () => {
+    // A pid above Linux's pid_max (2^22) cannot be running.
+    writeFileSync(join(dir, 'weights.h5.lock'), JSON.stringify({ pid: 2 ** 22 + 1, hostname: hostname(), startedAt: '2020-01-01T00:00:00.000Z' }));
+    expect(readFileSync(await download('/file.bin')).equals(BODY)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['weights.h5', 'weights.h5.verified']);
+  });
+
+  it('refuses to wait for a lock held on another host, naming the lock file', async () => {
+    const lock = join(dir, 'weights.h5.lock');
+    writeFileSync(lock, JSON.stringify({ pid: 1, hostname: 'elsewhere.invalid', startedAt: '2020-01-01T00:00:00.000Z' }));
+    await expect(download('/file.bin')).rejects.toThrow(`${lock}: another host is downloading this file (pid 1 on elsewhere.invalid`);
+    expect(ranges['/file.bin']).toBeUndefined();
   });
 
   it('refuses a file with the wrong hash, naming the URL and both hashes, and keeps nothing a later run would trust', async () => {

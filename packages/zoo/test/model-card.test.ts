@@ -125,7 +125,7 @@ describe('model card', () => {
       expect(model.getUserDefinedMetadata()).toBeUndefined();
     });
     expect(() => readModelCard({ modelCard: { ...card, weights: { source: 's3' } } })).toThrow(
-      /weights\.source: Invalid enum value\. Expected 'random' \| 'trained' \| 'keras-h5' \| 'tfjs' \| 'imagenet' \| 'unknown', received 's3'/,
+      /weights\.source: Invalid enum value\. Expected 'random' \| 'trained' \| 'keras-h5' \| 'safetensors' \| 'tfjs' \| 'imagenet' \| 'unknown', received 's3'/,
     );
     expect(() => readModelCard({ modelCard: { ...card, inputSize: undefined } })).toThrow(/inputSize: Required/);
     expect(() => readModelCard({ modelCard: { ...card, version: 2 } })).toThrow(/Model card version 2 is newer than this @resnet-ts\/zoo reads \(1\)/);

@@ -35,23 +35,24 @@ interface ConvertOptions {
 
 /** What `resnet convert --json` prints. */
 export interface ConvertReport {
-  input: { path: string; format: 'keras-h5' | 'tfjs' };
+  input: { path: string; format: 'keras-h5' | 'safetensors' | 'tfjs' };
   output: { path: string; format: 'keras-h5' | 'tfjs'; bytes: number; files: number };
   model: string;
   layersWithWeights: number;
   parameters: number;
   skipped: string[];
-  /** The model card written with a tfjs output (an .h5 input converted with --model). */
+  /** The model card written with a tfjs output (an .h5 or .safetensors input converted with --model). */
   modelCard?: ModelCard;
 }
 
 const isKerasFile = (path: string) => /\.(h5|hdf5)$/i.test(path);
+const isSafetensorsFile = (path: string) => /\.safetensors$/i.test(path);
 
 export function registerConvert(program: Command, context: CliContext): void {
   program
     .command('convert')
     .description('convert weights between Keras .h5 (save_weights layout) and tfjs model folders (model.json + shards)')
-    .argument('<in>', 'a Keras .h5 file, or a tfjs model folder / model.json')
+    .argument('<in>', 'a Keras .h5 file, a torchvision/timm .safetensors file (with --model), or a tfjs model folder / model.json')
     .argument('<out>', 'an .h5 path (Keras save_weights layout) or a folder for model.json + 4 MiB shards')
     .addOption(new Option('--model <name>', 'build this registry model and load <in> into it (needed for weights-only .h5)').choices(listModels()))
     .addOption(new Option('--input-size <n>', 'input height and width with --model (default: the model default)').argParser(inputSize))
@@ -94,15 +95,17 @@ function modelOptions(name: string, options: ConvertOptions): ResNetOptions {
 }
 
 /**
- * The card of a Keras .h5 converted into a registry model (`--model`) for a tfjs folder: weights
- * from keras-h5 and the variant's preprocessing (caffe for Keras resnet50). A full Keras model file
- * without --model, or a tfjs input, gets none: nothing says how its inputs were normalized.
+ * The card of a Keras .h5 or torchvision/timm .safetensors converted into a registry model
+ * (`--model`) for a tfjs folder: where the weights came from and the variant's preprocessing (caffe
+ * for Keras resnet50, torch mean/std for `*.tv_in1k`). A full Keras model file without --model, or
+ * a tfjs input, gets none: nothing says how its inputs were normalized.
  */
 function cardOf(input: string, output: string, options: ConvertOptions, loaded: LoadKerasWeightsResult | undefined): ModelCard | undefined {
-  if (!options.model || !isKerasFile(input) || isKerasFile(output)) return undefined;
+  const source = isKerasFile(input) ? 'keras-h5' : isSafetensorsFile(input) ? 'safetensors' : undefined;
+  if (!options.model || !source || isKerasFile(output)) return undefined;
   const skipped = loaded?.skipped.map((s) => s.layer) ?? [];
   const note = skipped.length > 0 ? `left at their initial values (--skip-mismatch): ${skipped.join(', ')}` : undefined;
-  return modelCardFor(options.model, modelOptions(options.model, options), { weights: { source: 'keras-h5', path: basename(input), ...(note ? { note } : {}) } });
+  return modelCardFor(options.model, modelOptions(options.model, options), { weights: { source, path: basename(input), ...(note ? { note } : {}) } });
 }
 
 async function loadModel(input: string, options: ConvertOptions) {
@@ -125,7 +128,7 @@ async function loadModel(input: string, options: ConvertOptions) {
   }
   const model = createModel(options.model, modelOptions(options.model, options));
   try {
-    return { model, loaded: await loadModelWeights(model, input, loadOptions), inputFormat: 'tfjs' as const };
+    return { model, loaded: await loadModelWeights(model, input, loadOptions), inputFormat: isSafetensorsFile(input) ? ('safetensors' as const) : ('tfjs' as const) };
   } catch (error) {
     model.dispose();
     throw error;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { NORMALIZATION_PRESETS, type NormalizationPreset } from '@resnet-ts/data';
-import { ENGINE_CHOICES, EngineError, type EngineChoice } from '@resnet-ts/inference';
+import { ClassNamesMismatchError, ENGINE_CHOICES, EngineError, type EngineChoice } from '@resnet-ts/inference';
 import { classifyFiles, ImageDecodeError, listImageFiles, openPredictor, type FileFailure, type FilePrediction } from '@resnet-ts/inference/node';
 import type { OnErrorChoice } from '@resnet-ts/trainer';
 import { onErrorOption } from '../bad-input';
@@ -74,7 +74,7 @@ export function registerPredict(program: Command, context: CliContext): void {
       })
         .catch((error: unknown) => {
           // Names that do not fit the model's outputs: say which flag gave them.
-          throw labels && error instanceof Error && /: class names: \d+ given/.test(error.message) ? new CliError(`${labels.flag}: ${error.message}`) : error;
+          throw labels && error instanceof ClassNamesMismatchError ? new CliError(`${labels.flag}: ${error.message}`) : error;
         })
         .catch(engineFlagError);
       if (predictor.cardNotice && !flags.normalization) warnLine(`${predictor.source}: ${predictor.cardNotice}`);

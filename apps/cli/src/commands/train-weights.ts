@@ -40,6 +40,12 @@ export async function planStartingWeights(
     if (error instanceof StartingWeightsError) return { issues: [{ path: ['model', 'weights'], message: error.message }] };
     throw error;
   }
+  // A card names the architecture the weights belong to: loading them into another (resnet50, the
+  // default, when --model was left out) would match almost nothing, silently under --skip-mismatch.
+  const architecture = found?.card?.architecture.name;
+  if (architecture !== undefined && architecture !== recipe.model.name) {
+    return { issues: [{ path: ['model', 'name'], message: `the starting weights ${spec} are a ${architecture} (their model card), not a ${recipe.model.name}: add --model ${architecture}` }] };
+  }
   let normalization: StartingNormalization;
   try {
     normalization = startingNormalization(found ?? { spec, kind: 'imagenet', path: IMAGENET }, { model: recipe.model.name, requested, fallback: CLI_DEFAULT_NORMALIZATION });

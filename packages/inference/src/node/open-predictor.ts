@@ -3,6 +3,7 @@ import { readOnnxMetadataFile } from '@resnet-ts/onnx/node';
 import { loadRunModel } from '@resnet-ts/trainer/node';
 import type { EngineChoice } from '../engine';
 import { EngineError } from '../engine';
+import { ClassNamesMismatchError } from '../class-names-error';
 import type { PredictorOverrides } from '../predictor';
 import { predictorHeader } from '../predictor-header';
 import { tfjsPredictor, type TfjsPredictor } from '../tfjs-predictor';
@@ -40,7 +41,7 @@ export async function openPredictor(path: string, options: OpenPredictorOptions 
     tfjs = tfjsPredictor(loaded.model, { ...options, card: loaded.card, cardNotice: loaded.cardNotice, disposeModel: true });
   } catch (error) {
     loaded.model.dispose();
-    throw new Error(`${loaded.source}: ${(error as Error).message}`, { cause: error });
+    throw error instanceof ClassNamesMismatchError ? error.from(loaded.source) : new Error(`${loaded.source}: ${(error as Error).message}`, { cause: error });
   }
   const load = async () => {
     if (engine === 'tfjs') return tfjs;
@@ -62,6 +63,7 @@ export async function openPredictor(path: string, options: OpenPredictorOptions 
 /** An `.onnx` file: its metadata now (not its weights), its onnxruntime session on `ready`. */
 async function openOnnxFile(path: string, options: OpenPredictorOptions): Promise<OpenedPredictor> {
   const fail = (error: Error): never => {
+    if (error instanceof ClassNamesMismatchError) throw error.source ? error : error.from(path);
     throw new Error(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`, { cause: error });
   };
   // onnxruntime reads the weights itself when the session starts.

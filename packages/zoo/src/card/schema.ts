@@ -4,8 +4,8 @@ import { MODEL_CARD_NORMALIZATIONS } from './normalizations';
 export const MODEL_CARD_FORMAT = 'resnet-ts/model-card';
 export const MODEL_CARD_VERSION = 1;
 
-/** Where a model's weights came from. */
-export const WEIGHT_SOURCES = ['random', 'trained', 'keras-h5', 'tfjs', 'imagenet', 'unknown'] as const;
+/** Where a model's weights came from (`safetensors`: a torchvision/timm state dict). */
+export const WEIGHT_SOURCES = ['random', 'trained', 'keras-h5', 'safetensors', 'tfjs', 'imagenet', 'unknown'] as const;
 
 const positiveInteger = z.number().int().positive();
 

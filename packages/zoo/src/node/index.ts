@@ -19,3 +19,4 @@ export {
   processAlive,
   type ReplaceFolderOptions,
 } from './atomic';
+export { acquireFileLock, describeLockOwner, FileLockBusyError, type FileLock, type LockOwner } from './file-lock';

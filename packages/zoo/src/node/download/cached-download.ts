@@ -1,6 +1,8 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { defaultCacheDir } from '../cache-dir';
+import { acquireFileLock, describeLockOwner, FileLockBusyError, type FileLock } from '../file-lock';
 import type { DownloadProgress } from './download-progress';
 import { DownloadFailure, downloadToPartial } from './download-to-partial';
 import { hashAlgorithmOf, hashFile, type HashAlgorithm } from './file-hash';
@@ -32,6 +34,8 @@ export interface CachedDownloadOptions {
  * renamed into place, so the cache never holds a file with the wrong hash. A file already in the
  * cache is trusted without re-reading it while its `.verified` marker (hash, size, mtime from its
  * last full check) matches; otherwise it is hashed in full again (a file put there by hand).
+ * Processes downloading the same file take turns on `<file>.lock` (a lock left by a dead process
+ * is taken over): the second waits, then finds the first one's file in the cache.
  */
 export async function cachedDownload(options: CachedDownloadOptions): Promise<string> {
   const algorithm = hashAlgorithmOf(options.fileHash, options.hashAlgorithm);
@@ -51,12 +55,41 @@ export async function cachedDownload(options: CachedDownloadOptions): Promise<st
   } catch (error) {
     throw new Error(`${folder}: cannot create the cache folder (${(error as Error).message}); set RESNET_TS_CACHE to a writable folder`);
   }
+  const lock = await lockDownload(`${target}.lock`);
+  try {
+    // Another process may have cached it while this one waited for the lock.
+    if ((await checkCachedFile(target, algorithm, expected)).ok) return target;
+    return await downloadIntoCache(options, target, algorithm, expected, byHand, cached.actual);
+  } finally {
+    await lock.release();
+  }
+}
+
+const LOCK_POLL_MS = 200;
+
+/** Takes the download lock, waiting while a live process on this host holds it. */
+async function lockDownload(path: string): Promise<FileLock> {
+  for (;;) {
+    try {
+      return await acquireFileLock(path);
+    } catch (error) {
+      if (!(error instanceof FileLockBusyError)) throw error;
+      if (error.owner.hostname !== hostname()) {
+        throw new Error(`${path}: another host is downloading this file (${describeLockOwner(error.owner)}); wait for it, or delete ${path} if it no longer runs`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+}
+
+/** Downloads into `<target>.partial` (resumed when one is there), checks the hash, renames it into place. */
+async function downloadIntoCache(options: CachedDownloadOptions, target: string, algorithm: HashAlgorithm, expected: string, byHand: string, cachedActual?: string): Promise<string> {
   const partialPath = `${target}.partial`;
   try {
     await downloadToPartial({ url: options.url, partialPath, fileName: options.fileName, fetch: options.fetch ?? globalThis.fetch, onProgress: options.onProgress });
   } catch (error) {
     if (!(error instanceof DownloadFailure)) throw error;
-    const stale = cached.actual ? ` The cached ${target} has ${algorithm} ${cached.actual}, not ${expected}.` : '';
+    const stale = cachedActual ? ` The cached ${target} has ${algorithm} ${cachedActual}, not ${expected}.` : '';
     const hint = error.offline ? `Offline? ${byHand[0].toUpperCase()}${byHand.slice(1)}.` : `Run again to retry, or ${byHand}.`;
     throw new Error(`${error.message}.${stale} ${hint}`);
   }

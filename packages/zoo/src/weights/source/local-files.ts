@@ -39,15 +39,15 @@ export async function readLocalFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Writes a file atomically: a temp file beside it, then a rename, so readers never see half a file. */
+/**
+ * Writes a file atomically and durably: the shared `writeFileAtomic` of `/node` (a fsynced temp
+ * file beside it, a rename, the folder fsynced), so readers never see half a file, even after a
+ * power cut. `/node` is loaded through the package's own name, lazily, for the same reason as
+ * `node:fs` above: this entry must stay importable in the browser.
+ */
 export async function writeLocalFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const fs = await nodeFs(path);
-  const temp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  try {
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, path);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw new Error(`${path}: cannot write (${(error as Error).message})`);
-  }
+  if (!isNode()) throw new Error(`${path}: local paths work only in Node; in the browser pass a URL or the file's bytes`);
+  const specifier = '@resnet-ts/zoo/node';
+  const { writeFileAtomic } = (await import(/* @vite-ignore */ specifier)) as typeof import('../../node/atomic');
+  await writeFileAtomic(path, bytes);
 }
