@@ -12,7 +12,7 @@ export type OnnxTrainingSupport = { supported: true } | { supported: false; reas
  */
 export function onnxTrainingSupport(model: tf.LayersModel, optimizer: OptimizerSpec = { type: 'adam' }): OnnxTrainingSupport {
   try {
-    buildTrainingGraph(model, { optimizer, labelSmoothing: 0, fromLogits: false, clipNorm: 0, topK: 1, batchSize: 1 });
+    buildTrainingGraph(model, { optimizer: { ...optimizer }, labelSmoothing: 0, fromLogits: false, clipNorm: 0, topK: 1, batchSize: 1 });
     return { supported: true };
   } catch (error) {
     return { supported: false, reason: error instanceof Error ? error.message : String(error) };

@@ -54,7 +54,7 @@ export class StepSessions {
   }
 
   private async open(settings: Omit<TrainingGraphOptions, 'optimizer'>): Promise<StepSession> {
-    const graph = buildTrainingGraph(this.model, { ...settings, optimizer: this.optimizer });
+    const graph = buildTrainingGraph(this.model, { ...settings, optimizer: { ...this.optimizer } });
     try {
       return { graph, session: await createInferenceSession(graph.bytes, this.sessionOptions) };
     } catch (error) {
