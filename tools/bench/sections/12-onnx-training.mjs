@@ -129,10 +129,15 @@ function torchRow({ size, batch }, threads, steps) {
   return row(`pytorch ${torch} (torchvision resnet50, ${threads} threads)`, size, batch, steps, seconds);
 }
 
-/** Which part of the step a node of the training graph belongs to, from the builder's node names. */
+/**
+ * Which part of the step a node of the training graph belongs to, from buildTrainingGraph's node
+ * names: optimizer nodes (and the gradient norm and clipping) are named after the weight key
+ * (`conv1_conv/kernel/m_hat`, `.../grad_sq`), backward ones say `grad` (`conv1_conv/kernel_grad`,
+ * `conv1_relu/relu_grad`), the rest is the training-mode forward pass with the loss.
+ */
 function phaseOf(nodeName) {
-  if (/(^|[/_])(adam|sgd|rmsprop|lamb|lion|optim|update|clip|decay)/i.test(nodeName)) return 'optimizer';
-  if (/(^|[/_])(grad|backward|bwd|d_)/i.test(nodeName)) return 'backward';
+  if (/\/(kernel|bias|gamma|beta)\//.test(nodeName) || /^grad_(norm|sq_total)/.test(nodeName)) return 'optimizer';
+  if (/grad/.test(nodeName)) return 'backward';
   return 'forward';
 }
 
