@@ -163,17 +163,19 @@ async function breakdown({ size, batch }, threads, steps) {
   const weights = await Promise.all(model.weights.map((w) => w.read().data()));
   graph.weights.forEach((spec, i) => (feeds[spec.input] = new ort.Tensor('float32', Float32Array.from(weights[i]), spec.shape)));
   for (const spec of graph.slots) feeds[spec.input] = zeros(spec.shape);
-  let file;
   try {
     for (let i = 0; i < steps + 1; i++) await session.run(feeds);
-    file = session.endProfiling();
+    await session.endProfiling();
   } finally {
     await session.release();
     model.dispose();
   }
-  const profilePath = fs.existsSync(file) ? file : path.resolve(file);
-  const events = JSON.parse(fs.readFileSync(profilePath, 'utf8'));
-  fs.rmSync(profilePath, { force: true });
+  // onnxruntime writes <prefix>_<timestamp>.json and does not say which.
+  const dir = path.dirname(prefix);
+  const file = fs.readdirSync(dir).find((name) => name.startsWith(path.basename(prefix)) && name.endsWith('.json'));
+  if (!file) throw new Error(`onnxruntime wrote no profile next to ${prefix}`);
+  const events = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  fs.rmSync(path.join(dir, file), { force: true });
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.dur / 1000);
   const runMs = runs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, runs.length - 1);
   const byPhase = {};
