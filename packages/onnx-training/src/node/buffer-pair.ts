@@ -3,19 +3,22 @@ import type * as Ort from 'onnxruntime-node';
 type TensorCtor = typeof Ort.Tensor;
 
 /**
- * One weight or optimizer slot held by the engine: the current values and, for values the step
- * updates, a second buffer the session writes the new values into (preallocated output). A step
- * whose loss is finite swaps the two; a non-finite one leaves `current` as it was, so nothing is
- * copied either way.
+ * One weight or optimizer slot held by the engine: its current values and the onnxruntime tensor
+ * that feeds them to the session without a copy. A step's new value is adopted by taking the
+ * output tensor onnxruntime returned (its buffer becomes `current`); a step that is not adopted
+ * (non-finite loss) leaves `current` as it was.
+ *
+ * Why not preallocated outputs: onnxruntime-node 1.30 writes into a preallocated output and then
+ * still copies it into a fresh buffer for the returned tensor, so preallocating costs a second
+ * full set of buffers and saves no copy (measured: the returned tensor shares no memory with the
+ * preallocated one). Taking the returned buffer is the one copy the binding makes anyway.
  */
 export class BufferPair {
   current: Float32Array;
-  private spare: Float32Array | undefined;
   private currentTensor: Ort.Tensor;
-  private spareTensor: Ort.Tensor | undefined;
 
   constructor(
-    private readonly Tensor: TensorCtor,
+    Tensor: TensorCtor,
     readonly key: string,
     readonly shape: readonly number[],
   ) {
@@ -28,20 +31,14 @@ export class BufferPair {
     return this.currentTensor;
   }
 
-  /** The preallocated output the next step writes into (allocated on first use: frozen weights never need one). */
-  get output(): Ort.Tensor {
-    if (!this.spareTensor) {
-      this.spare = new Float32Array(this.current.length);
-      this.spareTensor = new this.Tensor('float32', this.spare, [...this.shape]);
+  /** Takes a step's output as the current values. */
+  adopt(output: Ort.Tensor): void {
+    const values = output.data;
+    if (!(values instanceof Float32Array) || values.length !== this.current.length) {
+      throw new Error(`${this.key}: the step returned ${output.type} [${output.dims.join(', ')}], expected float32 [${this.shape.join(', ')}]`);
     }
-    return this.spareTensor;
-  }
-
-  /** Takes the values the step wrote into the output buffer. */
-  adopt(): void {
-    if (!this.spare || !this.spareTensor) throw new Error(`BufferPair ${this.key}: adopt() before the output buffer was used`);
-    [this.current, this.spare] = [this.spare, this.current];
-    [this.currentTensor, this.spareTensor] = [this.spareTensor, this.currentTensor];
+    this.current = values;
+    this.currentTensor = output;
   }
 
   /** Overwrites the current values (a resume or a callback wrote the model's weights). */
@@ -50,9 +47,5 @@ export class BufferPair {
       throw new Error(`${what} ${this.key}: expected ${this.current.length} values (shape [${this.shape.join(', ')}]), got ${values.length}`);
     }
     this.current.set(values);
-  }
-
-  fill(value: number): void {
-    this.current.fill(value);
   }
 }

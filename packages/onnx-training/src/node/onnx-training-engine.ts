@@ -23,8 +23,8 @@ export interface OnnxTrainingEngineOptions {
 /**
  * The trainer's step on onnxruntime-node: one ONNX graph per run (forward, backward, optimizer;
  * built by `buildTrainingGraph` of @resnet-ts/onnx) and one session call per step. Weights, BatchNorm
- * statistics and optimizer slots live in Float32Arrays the engine owns; the session writes the new
- * values into preallocated second buffers, adopted only when the loss is finite. The tfjs model is
+ * statistics and optimizer slots live in Float32Arrays the engine owns, fed without copies; the
+ * step's new values (the buffers onnxruntime returns) are adopted only when the loss is finite. The tfjs model is
  * the exchange format (`syncToModel`/`syncFromModel`) and the optimizer state has the trainer's
  * format, so checkpoints, EMA, precise BN and resume work as on the tfjs engine, across engines.
  * Validation runs the tfjs model (after `syncToModel`) with the trainer's `evaluate`.
@@ -104,22 +104,22 @@ class OnnxStepEngine implements StepEngine {
     for (const name of [lossName, correctName, topKName, normName]) results[name].dispose();
     // As trainStep: a NaN/Inf loss or gradient leaves weights, statistics, slots and the step count as they were.
     if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) return { ...result, finite: false };
-    for (const pair of updated) pair.adopt();
+    for (const [pair, output] of updated) pair.adopt(results[output]);
     this.iterations += 1;
     this.dirty = true;
     return { ...result, finite: true };
   }
 
-  /** Puts every weight and slot of `graph` into the feeds, and the buffers for the new values into the fetches. */
-  private bind(graph: StepSession['graph'], feeds: Record<string, Ort.Tensor>, fetches: Record<string, Ort.Tensor | null>): BufferPair[] {
-    const updated: BufferPair[] = [];
+  /** Puts every weight and slot of `graph` into the feeds and their new values into the fetches; returns what each updates. */
+  private bind(graph: StepSession['graph'], feeds: Record<string, Ort.Tensor>, fetches: Record<string, Ort.Tensor | null>): [BufferPair, string][] {
+    const updated: [BufferPair, string][] = [];
     for (const spec of graph.weights) {
       const pair = this.weights.get(spec.key);
       if (!pair) throw new OnnxTrainingError(`${this.model.name}: the step graph reads a weight ${spec.key} the model did not have when the engine started`);
       feeds[spec.input] = pair.input;
       if (spec.output) {
-        fetches[spec.output] = pair.output;
-        updated.push(pair);
+        fetches[spec.output] = null;
+        updated.push([pair, spec.output]);
       }
     }
     for (const spec of graph.slots) {
@@ -128,8 +128,8 @@ class OnnxStepEngine implements StepEngine {
       if (!pair) this.slots.set(spec.key, (pair = new BufferPair(this.ort.Tensor, spec.key, spec.shape)));
       if (pair.shape.join() !== spec.shape.join()) throw new OnnxTrainingError(`Optimizer slot ${spec.key}: the state holds shape [${pair.shape.join(', ')}], the model needs [${spec.shape.join(', ')}]`);
       feeds[spec.input] = pair.input;
-      fetches[spec.output] = pair.output;
-      updated.push(pair);
+      fetches[spec.output] = null;
+      updated.push([pair, spec.output]);
     }
     return updated;
   }
