@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OnnxExportError } from '../src/errors';
 import { buildTrainingGraph, type TrainingGraphOptions } from '../src/training';
+import { useFastConv2DFilterGradient, restoreConv2DFilterGradient } from './conv-filter-gradient';
 import { buildMiniResNet } from './helpers';
 import { gradientErrors, normRelativeError, referenceGradients, restoreWeights, runTrainingGraph, seededBatch, snapshotWeights } from './training-helpers';
 
@@ -89,5 +90,34 @@ describe('buildTrainingGraph: refusals name the layer or option', () => {
     expect(() => buildTrainingGraph(model, { ...options, optimizer: { type: 'adagrad' } })).toThrow(/optimizer 'adagrad' has no ONNX training graph \(supported: adam, sgd, rmsprop, lion, lamb\)/);
     expect(() => buildTrainingGraph(model, { ...options, clipNorm: -1 })).toThrow(/option 'clipNorm' must be a finite number >= 0/);
     model.dispose();
+  });
+});
+
+describe('the zoo tests\' fast cpu Conv2DBackpropFilter', () => {
+  beforeAll(() => tf.setBackend('cpu'));
+
+  it.each([
+    [3, 1, 'same'],
+    [3, 2, 'valid'],
+    [7, 2, 'valid'],
+    [1, 2, 'valid'],
+    [3, 2, 'same'],
+  ] as const)('equals tfjs cpu\'s own kernel: kernel %i, stride %i, %s', (k, stride, pad) => {
+    const x = tf.randomUniform([2, 11, 10, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const outSize = (n: number) => (pad === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1);
+    const dy = tf.randomUniform([2, outSize(11), outSize(10), 4], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const filter = tf.zeros([k, k, 3, 4]) as tf.Tensor4D;
+    // The filter gradient of sum(conv2d(x, f) * dy) is Conv2DBackpropFilter(x, dy).
+    const filterGradient = () => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, stride, pad), dy)))(filter);
+    const expected = filterGradient();
+    useFastConv2DFilterGradient();
+    try {
+      const actual = filterGradient();
+      expect(normRelativeError(actual.dataSync() as Float32Array, expected.dataSync() as Float32Array)).toBeLessThan(1e-6);
+      actual.dispose();
+    } finally {
+      restoreConv2DFilterGradient();
+      tf.dispose([x, dy, filter, expected]);
+    }
   });
 });

@@ -14,6 +14,14 @@ export interface StepBatch {
 
 export function seededBatch(batch: number, size: number, classes: number, seed: number): StepBatch {
   const images = seededValues(batch * size * size * 3, seed, -1, 1);
+  // Each image gets its own contrast and brightness: uniform noise alone makes every image's deep
+  // features nearly alike, and a training-mode BatchNorm then divides by a tiny spread across the
+  // batch, magnifying float32 rounding (in tfjs and onnxruntime alike) past any 1e-4 comparison.
+  const perImage = size * size * 3;
+  for (let i = 0; i < batch; i++) {
+    const [contrast, brightness] = seededValues(2, seed * 7919 + i, 0, 1);
+    for (let k = i * perImage; k < (i + 1) * perImage; k++) images[k] = images[k] * (0.25 + 1.5 * contrast) + (brightness - 0.5);
+  }
   const labels = new Float32Array(batch * classes);
   for (let i = 0; i < batch; i++) labels[i * classes + ((i * 3 + seed) % classes)] = 1;
   return { images, labels, shape: [batch, size, size, 3], classes };
