@@ -42,10 +42,12 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
     }
   });
 
-  it('Sequential conv / dense / flatten with a 3x3 stride-2 valid conv: gradients within 1e-4', async () => {
+  it('Sequential: every input-gradient form (3x3 stride 2, 1x1 stride 2 on an odd size, 3x3 same), flatten, dense: within 1e-4', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 4, kernelSize: 3, strides: 2, activation: 'relu' }),
+        tf.layers.conv2d({ inputShape: [11, 11, 3], filters: 4, kernelSize: 1, activation: 'relu' }),
+        tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, activation: 'relu' }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 1, strides: 2 }),
         tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', useBias: false }),
         tf.layers.batchNormalization(),
         tf.layers.flatten(),
@@ -54,7 +56,7 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
       ],
     });
     try {
-      const batch = seededBatch(2, 9, 3, 5);
+      const batch = seededBatch(2, 11, 3, 5);
       const graph = buildTrainingGraph(model, { ...sgd, labelSmoothing: 0, fromLogits: false, outputGradients: true });
       const results = await runTrainingGraph(graph, model, batch, { lr: 0, step: 1, weightDecay: 0 });
       const before = snapshotWeights(model);
