@@ -14,9 +14,8 @@ export interface StepBatch {
 
 export function seededBatch(batch: number, size: number, classes: number, seed: number): StepBatch {
   const images = seededValues(batch * size * size * 3, seed, -1, 1);
-  // Each image gets its own contrast and brightness: uniform noise alone makes every image's deep
-  // features nearly alike, and a training-mode BatchNorm then divides by a tiny spread across the
-  // batch, magnifying float32 rounding (in tfjs and onnxruntime alike) past any 1e-4 comparison.
+  // Each image gets its own contrast and brightness, as real images differ in their statistics
+  // (noise of one range alone gives every image nearly the same deep features).
   const perImage = size * size * 3;
   for (let i = 0; i < batch; i++) {
     const [contrast, brightness] = seededValues(2, seed * 7919 + i, 0, 1);
