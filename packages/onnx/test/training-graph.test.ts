@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OnnxExportError } from '../src/errors';
 import { buildTrainingGraph, type TrainingGraphOptions } from '../src/training';
+import { useFastConv2DFilterGradient, restoreConv2DFilterGradient } from './conv-filter-gradient';
 import { buildMiniResNet } from './helpers';
 import { gradientErrors, normRelativeError, referenceGradients, restoreWeights, runTrainingGraph, seededBatch, snapshotWeights } from './training-helpers';
 
@@ -29,7 +30,7 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
 
       expect(results.get(graph.outputs.loss)![0]).toBeCloseTo(reference.loss, 5);
       expect(graph.gradients!.map((g) => g.key)).toEqual([...reference.gradients.keys()]);
-      for (const { key, error } of gradientErrors(model, results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
+      for (const { key, error } of gradientErrors(results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
       const stats = graph.weights.filter((w) => w.key.includes('moving_'));
       expect(stats).toHaveLength(2 * 5);
       for (const weight of stats) expect(normRelativeError(results.get(weight.output!)!, after.get(weight.key)!), weight.key).toBeLessThan(1e-6);
@@ -41,10 +42,12 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
     }
   });
 
-  it('Sequential conv / dense / flatten with a 3x3 stride-2 valid conv: gradients within 1e-4', async () => {
+  it('Sequential: every input-gradient form (3x3 stride 2, 1x1 stride 2 on an odd size, 3x3 same), flatten, dense: within 1e-4', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 4, kernelSize: 3, strides: 2, activation: 'relu' }),
+        tf.layers.conv2d({ inputShape: [11, 11, 3], filters: 4, kernelSize: 1, activation: 'relu' }),
+        tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, activation: 'relu' }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 1, strides: 2 }),
         tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', useBias: false }),
         tf.layers.batchNormalization(),
         tf.layers.flatten(),
@@ -53,13 +56,13 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
       ],
     });
     try {
-      const batch = seededBatch(2, 9, 3, 5);
+      const batch = seededBatch(2, 11, 3, 5);
       const graph = buildTrainingGraph(model, { ...sgd, labelSmoothing: 0, fromLogits: false, outputGradients: true });
       const results = await runTrainingGraph(graph, model, batch, { lr: 0, step: 1, weightDecay: 0 });
       const before = snapshotWeights(model);
       const reference = referenceGradients(model, batch, { labelSmoothing: 0, fromLogits: false });
       restoreWeights(model, before);
-      for (const { key, error } of gradientErrors(model, results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
+      for (const { key, error } of gradientErrors(results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
     } finally {
       model.dispose();
     }
@@ -89,5 +92,34 @@ describe('buildTrainingGraph: refusals name the layer or option', () => {
     expect(() => buildTrainingGraph(model, { ...options, optimizer: { type: 'adagrad' } })).toThrow(/optimizer 'adagrad' has no ONNX training graph \(supported: adam, sgd, rmsprop, lion, lamb\)/);
     expect(() => buildTrainingGraph(model, { ...options, clipNorm: -1 })).toThrow(/option 'clipNorm' must be a finite number >= 0/);
     model.dispose();
+  });
+});
+
+describe('the zoo tests\' fast cpu Conv2DBackpropFilter', () => {
+  beforeAll(() => tf.setBackend('cpu'));
+
+  it.each([
+    [3, 1, 'same'],
+    [3, 2, 'valid'],
+    [7, 2, 'valid'],
+    [1, 2, 'valid'],
+    [3, 2, 'same'],
+  ] as const)('equals tfjs cpu\'s own kernel: kernel %i, stride %i, %s', (k, stride, pad) => {
+    const x = tf.randomUniform([2, 11, 10, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const outSize = (n: number) => (pad === 'same' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1);
+    const dy = tf.randomUniform([2, outSize(11), outSize(10), 4], -1, 1, 'float32', 2) as tf.Tensor4D;
+    const filter = tf.zeros([k, k, 3, 4]) as tf.Tensor4D;
+    // The filter gradient of sum(conv2d(x, f) * dy) is Conv2DBackpropFilter(x, dy).
+    const filterGradient = () => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, stride, pad), dy)))(filter);
+    const expected = filterGradient();
+    useFastConv2DFilterGradient();
+    try {
+      const actual = filterGradient();
+      expect(normRelativeError(actual.dataSync() as Float32Array, expected.dataSync() as Float32Array)).toBeLessThan(1e-6);
+      actual.dispose();
+    } finally {
+      restoreConv2DFilterGradient();
+      tf.dispose([x, dy, filter, expected]);
+    }
   });
 });

@@ -14,6 +14,13 @@ export interface StepBatch {
 
 export function seededBatch(batch: number, size: number, classes: number, seed: number): StepBatch {
   const images = seededValues(batch * size * size * 3, seed, -1, 1);
+  // Each image gets its own contrast and brightness, as real images differ in their statistics
+  // (noise of one range alone gives every image nearly the same deep features).
+  const perImage = size * size * 3;
+  for (let i = 0; i < batch; i++) {
+    const [contrast, brightness] = seededValues(2, seed * 7919 + i, 0, 1);
+    for (let k = i * perImage; k < (i + 1) * perImage; k++) images[k] = images[k] * (0.25 + 1.5 * contrast) + (brightness - 0.5);
+  }
   const labels = new Float32Array(batch * classes);
   for (let i = 0; i < batch; i++) labels[i * classes + ((i * 3 + seed) % classes)] = 1;
   return { images, labels, shape: [batch, size, size, 3], classes };
@@ -35,6 +42,7 @@ export async function runTrainingGraph(
   batch: StepBatch,
   scalars: StepScalars,
   slots: ReadonlyMap<string, Float32Array> = new Map(),
+  weights?: ReadonlyMap<string, Float32Array>,
 ): Promise<Map<string, Float32Array>> {
   const ort = await loadOnnxRuntime();
   const session = await createInferenceSession(graph.bytes, { intraOpThreads: 1 });
@@ -49,7 +57,8 @@ export async function runTrainingGraph(
     };
     const byKey = new Map(model.weights.map((w) => [w.originalName, w]));
     for (const weight of graph.weights) {
-      feeds[weight.input] = new ort.Tensor('float32', byKey.get(weight.key)!.read().dataSync() as Float32Array, weight.shape);
+      const values = weights?.get(weight.key) ?? (byKey.get(weight.key)!.read().dataSync() as Float32Array);
+      feeds[weight.input] = new ort.Tensor('float32', values, weight.shape);
     }
     for (const slot of graph.slots) {
       const size = slot.shape.reduce((a, b) => a * b, 1);
@@ -77,27 +86,22 @@ export function normRelativeError(actual: Float32Array, expected: Float32Array, 
 }
 
 /**
- * Norm-relative gradient error per weight. The bias of a layer feeding a training-mode BatchNorm
- * has a true gradient of exactly zero (the batch mean removes it), so both sides are rounding
- * noise: those must be below 1e-5 of the global gradient norm instead.
+ * Norm-relative gradient error per weight. A weight whose true gradient is zero (the bias of a conv
+ * whose output reaches a training-mode BatchNorm through Adds only: the batch mean removes it) has
+ * rounding noise on both sides; those (reference norm below 1e-6 of the global norm) must stay
+ * below 1e-5 of the global norm instead, reported on the same scale (1e-4 = the limit).
  */
 export function gradientErrors(
-  model: tf.LayersModel,
   actual: ReadonlyMap<string, Float32Array>,
   graphGradients: ReadonlyArray<{ key: string; output: string }>,
   expected: ReadonlyMap<string, Float32Array>,
 ): Array<{ key: string; error: number }> {
-  const norm = (values: Float32Array) => Math.hypot(...values);
+  const norm = (values: Float32Array) => Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
   const globalNorm = Math.hypot(...[...expected.values()].map(norm));
-  const zeroGradient = new Set(
-    model.layers
-      .filter((layer) => layer.outboundNodes.length > 0 && layer.outboundNodes.every((node) => node.outboundLayer.getClassName() === 'BatchNormalization' && node.outboundLayer.trainable))
-      .flatMap((layer) => layer.weights.filter((w) => /\/bias$/.test(w.originalName)).map((w) => w.originalName)),
-  );
   return graphGradients.map(({ key, output }) => {
     const got = actual.get(output)!;
     const want = expected.get(key)!;
-    if (zeroGradient.has(key)) return { key, error: (Math.max(norm(got), norm(want)) / globalNorm) * (1e-4 / 1e-5) };
+    if (norm(want) < 1e-6 * globalNorm) return { key, error: (Math.max(norm(got), norm(want)) / globalNorm) * (1e-4 / 1e-5) };
     return { key, error: normRelativeError(got, want) };
   });
 }

@@ -8,9 +8,8 @@ const HWIO_TO_OIHW = [3, 2, 0, 1];
 
 /**
  * Conv2D in the training graph. Forward: Conv (the HWIO kernel input transposed to OIHW).
- * Backward: bias = ReduceSum; input gradient = ConvTranspose with the forward's pads and strides
- * (skipped when the input needs none, as for the first conv); kernel gradient as GEMMs, see
- * {@link kernelGradient}.
+ * Backward: bias = ReduceSum; input gradient, see {@link inputGradient} (skipped when the input
+ * needs none, as for the first conv); kernel gradient as GEMMs, see {@link kernelGradient}.
  */
 export const trainConv2D: LayerTrainer = (c) => {
   const { config, ops } = c;
@@ -45,10 +44,13 @@ export const trainConv2D: LayerTrainer = (c) => {
     output: activation.output,
     backward: (b) => {
       const dz = activation.backward(b.dy);
+      let rows: string | undefined;
+      // dZ channel-major [O, N*Ho*Wo], shared by the kernel gradient and a 1x1 input gradient.
+      const dzRows = () => (rows ??= ops.reshape(ops.transpose(dz, [1, 0, 2, 3], `${name}/dz_cnhw`), [outChannels, -1], `${name}/dz_rows`));
       if (bias?.trainable) b.setGradient(bias, ops.reduceSum(dz, [0, 2, 3], false, `${name}/bias_grad`));
-      if (kernel.trainable) b.setGradient(kernel, kernelGradient(ops, input.name, dz, geometry));
+      if (kernel.trainable) b.setGradient(kernel, kernelGradient(ops, input.name, dzRows(), geometry));
       if (!b.inputNeedsGradient[0]) return [undefined];
-      return [inputGradient(ops, dz, weight, geometry)];
+      return [inputGradient(ops, dz, kernel.name, weight, geometry, dzRows)];
     },
   };
 };
@@ -69,12 +71,27 @@ interface ConvGeometry {
 }
 
 /**
- * dX = ConvTranspose(dZ, W) with the forward's pads; `output_padding` restores the rows and columns
- * a strided conv never read (e.g. 18 -> 8 with a 3x3 stride-2 'valid' conv).
+ * dX, in the form onnxruntime runs fastest (its ConvTranspose goes image by image and was 38 % of a
+ * ResNet50 step, most of it in the 2x2 conv5 stage):
+ * - 1x1: one Gemm over the whole batch, kernel [C, O] times channel-major dZ [O, N*Ho*Wo]; a stride
+ *   puts the result on every s-th pixel (zeros between, as the forward never read them);
+ * - k x k, stride 1: a Conv of dZ with the kernel flipped and in/out swapped, padded k-1-pad;
+ * - k x k, strided: ConvTranspose with the forward's pads; `output_padding` restores the rows and
+ *   columns the conv never read (e.g. 18 -> 8 with a 3x3 stride-2 'valid' conv).
  */
-function inputGradient(ops: GraphOps, dz: string, weight: string, g: ConvGeometry): string {
+function inputGradient(ops: GraphOps, dz: string, kernel: string, weight: string, g: ConvGeometry, dzRows: () => string): string {
   const [sh, sw] = g.strides;
   const [top, left, bottom, right] = g.pads;
+  if (g.kh === 1 && g.kw === 1 && top + left + bottom + right === 0) return pointwiseInputGradient(ops, kernel, g, dzRows());
+  if (sh === 1 && sw === 1) {
+    const flipped = ops.slice(kernel, [-1, -1], [-g.kh - 1, -g.kw - 1], [0, 1], `${g.name}/kernel_flipped`, [-1, -1]);
+    const swapped = ops.transpose(flipped, [2, 3, 0, 1], `${g.name}/kernel_flipped_iohw`);
+    return ops.node('Conv', [dz, swapped], `${g.name}/input_grad`, {
+      kernel_shape: [g.kh, g.kw],
+      strides: [1, 1],
+      pads: [g.kh - 1 - top, g.kw - 1 - left, g.kh - 1 - bottom, g.kw - 1 - right],
+    });
+  }
   const outputPadding = [
     g.height - (sh * (g.outHeight - 1) + g.kh - top - bottom),
     g.width - (sw * (g.outWidth - 1) + g.kw - left - right),
@@ -88,19 +105,34 @@ function inputGradient(ops: GraphOps, dz: string, weight: string, g: ConvGeometr
   });
 }
 
+/** dX of a 1x1 conv: Gemm(kernel [C, O], dZ [O, N*Ho*Wo]) back to NCHW, spread over the strided pixels. */
+function pointwiseInputGradient(ops: GraphOps, kernel: string, g: ConvGeometry, dzRows: string): string {
+  const { name, inChannels: c, outHeight: ho, outWidth: wo } = g;
+  const [sh, sw] = g.strides;
+  const rows = ops.node('Gemm', [ops.reshape(kernel, [c, g.outChannels], `${name}/kernel_io`), dzRows], `${name}/input_grad_rows`);
+  const nchw = ops.transpose(ops.reshape(rows, [c, -1, ho, wo], `${name}/input_grad_cnhw`), [1, 0, 2, 3], sh === 1 && sw === 1 ? `${name}/input_grad` : `${name}/input_grad_strided`);
+  if (sh === 1 && sw === 1) return nchw;
+  // [N, C, Ho, 1, Wo, 1] padded to [N, C, Ho, sh, Wo, sw]: each value followed by zeros.
+  const spread = ops.node('Pad', [ops.reshape(nchw, [0, c, ho, 1, wo, 1], `${name}/input_grad_6d`), ops.ints([0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1])], `${name}/input_grad_spread`, { mode: 'constant' });
+  // Unpadded, Ho = ceil(H / s): the spread covers the input, one row/column too many for an odd size.
+  const exact = ho * sh === g.height && wo * sw === g.width;
+  const full = ops.reshape(spread, [0, c, ho * sh, wo * sw], exact ? `${name}/input_grad` : `${name}/input_grad_full`);
+  return exact ? full : ops.slice(full, [0, 0], [g.height, g.width], [2, 3], `${name}/input_grad`);
+}
+
 /**
  * The kernel gradient, straight in keras HWIO layout: with X and dZ channel-major ([C, N*H*W] and
  * [O, N*Ho*Wo]), dW[ky, kx] = Gemm(X_tap, dZ, transB) where X_tap is the (strided) window of the
  * padded input that tap reads; a 1x1 stride-1 conv is one Gemm over the whole input.
  *
- * Chosen over a Conv of the batch/channel-transposed input with dZ as its kernel, measured with
- * onnxruntime-node 1.30 on a 3x3 64->64 conv, 16x16, batch 32, 2 intra-op threads (loaded 2-core
- * machine, one run; times are upper bounds): see the README's "Training graph" section.
+ * Chosen over a Conv of the batch/channel-transposed input with dZ as its kernel. Measured with
+ * onnxruntime-node 1.30 on a 3x3 64->64 conv, 16x16, batch 32, 2 intra-op threads, one run on the
+ * 2-core machine under load ~16 (so upper bounds; median / best of 10): forward Conv 120 / 79 ms,
+ * per-tap Gemm 352 / 211 ms, transposed Conv 421 / 272 ms; ConvTranspose (the input gradient) 240 / 30 ms.
  */
-function kernelGradient(ops: GraphOps, x: string, dz: string, g: ConvGeometry): string {
+function kernelGradient(ops: GraphOps, x: string, dzRows: string, g: ConvGeometry): string {
   const { name, kh, kw, inChannels, outChannels } = g;
   const [sh, sw] = g.strides;
-  const dzRows = ops.reshape(ops.transpose(dz, [1, 0, 2, 3], `${name}/dz_cnhw`), [outChannels, -1], `${name}/dz_rows`);
   let xChannels = ops.transpose(x, [1, 0, 2, 3], `${name}/x_cnhw`);
   const [top, left, bottom, right] = g.pads;
   if (top + left + bottom + right > 0) {
