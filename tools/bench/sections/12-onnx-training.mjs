@@ -232,6 +232,13 @@ function learningRun() {
   }
 }
 
+/** Each row on stderr as soon as it is measured: a long run stopped early keeps what it measured. */
+function report(rows, row) {
+  rows.push(row);
+  console.error(`onnx-training: ${JSON.stringify(row)}`);
+  return row;
+}
+
 export async function run(context) {
   const threads = envInt('BENCH_ONNX_THREADS', 2);
   const steps = envInt('BENCH_ONNX_STEPS', 3);
@@ -241,18 +248,16 @@ export async function run(context) {
   const notes = [`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${context.cores ?? os.availableParallelism()} cores; every row ran in this process (PyTorch as a child), one after another`];
   for (const config of configs) {
     const tag = `${config.size}x${config.size} b${config.batch}`;
-    const onnx = await onnxRow(config, threads, steps);
-    rows.push(onnx);
+    const onnx = report(rows, await onnxRow(config, threads, steps));
     if (envInt('BENCH_ONNX_WASM', 1) > 0) {
-      const wasm = await wasmRow(config, threads, steps);
-      rows.push(wasm);
+      const wasm = report(rows, await wasmRow(config, threads, steps));
       ratios[`onnx/wasm ${tag}`] = round(onnx.imagesPerS / wasm.imagesPerS);
     }
     if (envInt('BENCH_ONNX_TORCH', 1) > 0) {
       const torch = torchRow(config, threads, steps);
       if (torch.skipped) notes.push(`${tag}: ${torch.skipped}`);
       else {
-        rows.push(torch);
+        report(rows, torch);
         ratios[`onnx/pytorch ${tag}`] = round(onnx.imagesPerS / torch.imagesPerS);
       }
     }
@@ -275,10 +280,10 @@ export async function run(context) {
     const [config] = configsOf(process.env.BENCH_ONNX_RSS_CONFIG || '32x8');
     const rss = await rssOver(config, threads, rssSteps);
     const grew = rss.after - rss.before;
-    rows.push({ config: `RSS over steps ${rss.warm}-${rssSteps} (${config.size}x${config.size} b${config.batch}), onnx`, size: config.size, batch: config.batch, steps: rssSteps - rss.warm, rssMbBefore: rss.before, rssMbAfter: rss.after, tensorsBefore: rss.tensorsBefore, tensorsAfter: rss.tensorsAfter });
+    report(rows, { config: `RSS over steps ${rss.warm}-${rssSteps} (${config.size}x${config.size} b${config.batch}), onnx`, size: config.size, batch: config.batch, steps: rssSteps - rss.warm, rssMbBefore: rss.before, rssMbAfter: rss.after, tensorsBefore: rss.tensorsBefore, tensorsAfter: rss.tensorsAfter });
     notes.push(`RSS ${rss.before} -> ${rss.after} MB over ${rssSteps - rss.warm} steps: ${Math.abs(grew) <= Math.max(16, rss.before * 0.02) ? 'flat' : `GROWS by ${grew} MB`}`);
   }
-  if (envInt('BENCH_ONNX_LEARN', 1) > 0) rows.push(learningRun());
+  if (envInt('BENCH_ONNX_LEARN', 1) > 0) report(rows, learningRun());
   notes.push(`GFLOP/s = images/s x 3 x forward GFLOP (${FORWARD_GFLOP_224} at 224x224, scaled by pixel count); timings on a shared machine are upper bounds`);
   notes.push(`load average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   return { rows, ratios, notes };
