@@ -104,7 +104,7 @@ describe('resnet train / evaluate / predict / export', () => {
     expect(badConfig.stderr).toMatch(/unknown setting "batchsize"/);
     const resume = cli(['train', '--resume', runDir, '--lr', '0.1']);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toMatch(/only --epochs, --workers, --precise-bn and --keep-checkpoints may change \(got --lr\)/);
+    expect(resume.stderr).toMatch(/only --epochs, --workers, --precise-bn, --keep-checkpoints, --engine and --execution-provider may change \(got --lr\)/);
   });
 
   it('SIGTERM (docker stop, systemd) saves a checkpoint and exits 143; a second run on the busy folder is refused', async () => {

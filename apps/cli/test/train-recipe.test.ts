@@ -41,7 +41,8 @@ describe('resnet train recipe', () => {
   it('maps every recipe flag of `resnet train` into the recipe, and nothing else', () => {
     const train = createProgram().commands.find((command) => command.name() === 'train')!;
     const flags = train.options.map((option) => option.attributeName());
-    const runFlags = ['config', 'resume', 'out', 'json', 'printRecipe', 'keepCheckpoints', 'verbose'];
+    // Run settings outside the recipe: where and how the run executes (the engine steps the same recipe).
+    const runFlags = ['config', 'resume', 'out', 'json', 'printRecipe', 'keepCheckpoints', 'verbose', 'engine', 'executionProvider'];
     expect([...new Set(flags)].filter((flag) => !runFlags.includes(flag)).sort()).toEqual([...RECIPE_FLAGS].sort());
   });
 

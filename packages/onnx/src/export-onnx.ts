@@ -3,7 +3,7 @@ import { readBatchNormParameters, planBatchNormFolding } from './convert/batch-n
 import type { KerasShape, OnnxValue } from './convert/context';
 import { layerConverters, supportedLayerClasses } from './convert/converters';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW } from './convert/layout';
-import { orderModelCalls, type ModelCall } from './convert/model-graph';
+import { consumerClassesByTensor, orderModelCalls, type ModelCall } from './convert/model-graph';
 import { OnnxExportError } from './errors';
 import { OnnxGraphBuilder, type Dimension } from './graph/graph-builder';
 import { buildMetadataProps } from './metadata';
@@ -119,13 +119,6 @@ function isSoftmaxOutput(output: tf.SymbolicTensor): boolean {
   return layer.getClassName() === 'Softmax' || (layer.getConfig() as { activation?: string }).activation === 'softmax';
 }
 
-function consumerClassesByTensor(calls: readonly ModelCall[]): Map<number, string[]> {
-  const consumers = new Map<number, string[]>();
-  for (const call of calls) {
-    for (const input of call.inputs) consumers.set(input.id, [...(consumers.get(input.id) ?? []), call.className]);
-  }
-  return consumers;
-}
 
 function dimensions(shape: KerasShape, options: ResolvedOnnxExportOptions): Dimension[] {
   return shape.map((size, axis) => (axis === 0 ? options.batchDimension : (size ?? `dim_${axis}`)));

@@ -7,3 +7,12 @@ export { decodeOnnxModel } from './proto/onnx-codec';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, OnnxAttribute, OnnxValueInfo } from './proto/types';
 export { ONNX_OPSET } from './proto/onnx-schema';
 export { softmaxRows } from './softmax';
+export {
+  buildTrainingGraph,
+  trainableLayerClasses,
+  graphOptimizerNames,
+  type TrainingGraph,
+  type TrainingGraphOptions,
+  type TrainingGraphSlot,
+  type TrainingGraphWeight,
+} from './training';

@@ -134,6 +134,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       state.finished = ctx.finished;
       await call.onEpochEnd(epoch, logs);
     }
+    // An engine with its own copy of the weights (onnxruntime) hands them back before the end-of-run
+    // callbacks (EMA, restoring the best weights) and the caller read the model.
+    await engine.syncToModel();
     await call.onTrainEnd({ stopReason: ctx.stopReason, history: state.history, ...ctx.messageField() });
   } finally {
     call.dispose();

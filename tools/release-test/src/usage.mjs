@@ -29,6 +29,10 @@ export const ONE_LINE_USES = {
     imports: ['supportedLayerClasses'],
     use: 'supportedLayerClasses().length',
   },
+  '@resnet-ts/onnx-training': {
+    imports: ['onnxTrainingSupport'],
+    use: "onnxTrainingSupport(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 1, 3] }), tf.layers.dense({ units: 2, activation: 'softmax' })] })).supported",
+  },
   '@resnet-ts/inference': {
     imports: ['tfjsPredictor'],
     use: "(await tfjsPredictor(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 1, 3] }), tf.layers.dense({ units: 2, activation: 'softmax' })] })).classify(new Float32Array(3)))[0].length",

@@ -7,6 +7,7 @@ import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
 import { planStartingWeights, type PlannedStartingWeights } from './train-weights';
 import { combineFeatureCacheSettings, quickstartFor } from './train-feature-cache';
+import { ENGINE_CHOICES, EXECUTION_PROVIDERS, type EngineChoice, type ExecutionProvider } from './train-engine';
 
 /**
  * Where each `resnet train` flag goes in the recipe. The keys are the flags in camelCase, which
@@ -57,8 +58,18 @@ const FLAG_PATHS = {
 
 /** The recipe flags of `resnet train`, in camelCase. */
 export const RECIPE_FLAGS = Object.keys(FLAG_PATHS) as (keyof typeof FLAG_PATHS)[];
-/** Keys of a flat config file besides the recipe flags. */
-const RUN_SETTINGS = ['out'];
+/**
+ * Keys of a flat config file besides the recipe flags: how and where this run executes, not what
+ * it trains (a recipe is the same run whichever engine steps it).
+ */
+const RUN_SETTINGS = ['out', 'engine', 'executionProvider'];
+
+/** The run settings of a flat config file or the flags, outside the recipe. */
+export interface RunSettings {
+  out?: string;
+  engine?: EngineChoice;
+  executionProvider?: ExecutionProvider;
+}
 
 /** How `resnet train --help` explains the recipe and the config file. */
 export const RECIPE_HELP = `
@@ -137,14 +148,14 @@ async function locateData(layer: Mapping, name: string): Promise<void> {
  * A `--config` file as a recipe layer: a (partial) recipe, or flat flag-named settings. Its data
  * path is checked unless `--data` replaces it.
  */
-async function fileLayer(file: string, locate: boolean): Promise<{ layer: Layer; out?: unknown }> {
+async function fileLayer(file: string, locate: boolean): Promise<{ layer: Layer; run: RunSettings }> {
   const settings = await readSettingsFile(file);
   const isRecipe = ['format', 'version', 'training'].some((key) => key in settings) || isMapping(settings.model) || isMapping(settings.data) || settings.data === null;
   if (isRecipe) {
     if (locate) await locateData(settings, `--config ${file}: data.path`);
-    return { layer: { values: settings as RecipeLayer, origin: 'recipe-file' } };
+    return { layer: { values: settings as RecipeLayer, origin: 'recipe-file' }, run: {} };
   }
-  const { out, ...rest } = settings;
+  const { out, engine, executionProvider, ...rest } = settings;
   const unknown = Object.keys(rest).find((key) => !(key in FLAG_PATHS));
   if (unknown !== undefined) {
     throw new UsageError(
@@ -154,7 +165,19 @@ async function fileLayer(file: string, locate: boolean): Promise<{ layer: Layer;
   }
   const values = layerOf(rest, `--config ${file}: `);
   if (locate) await locateData(values, `--config ${file}: data`);
-  return { layer: { values: values as RecipeLayer, origin: 'flat-file' }, ...(out !== undefined ? { out } : {}) };
+  return { layer: { values: values as RecipeLayer, origin: 'flat-file' }, run: runSettingsOf(file, { out, engine, executionProvider }) };
+}
+
+/** The run settings of a flat config file, checked: `--config f.yaml: engine: "fast" is not one of auto, onnx, tfjs`. */
+function runSettingsOf(file: string, values: Record<keyof RunSettings, unknown>): RunSettings {
+  const { out, engine, executionProvider } = values;
+  const bad = (key: string, value: unknown, expected: string) => new UsageError(`--config ${file}: ${key}: expected ${expected}, got ${JSON.stringify(value)}`);
+  if (out !== undefined && typeof out !== 'string') throw bad('out', out, 'a folder name');
+  if (engine !== undefined && !ENGINE_CHOICES.includes(engine as EngineChoice)) throw bad('engine', engine, `one of ${ENGINE_CHOICES.join(', ')}`);
+  if (executionProvider !== undefined && !EXECUTION_PROVIDERS.includes(executionProvider as ExecutionProvider)) {
+    throw bad('executionProvider', executionProvider, `one of ${EXECUTION_PROVIDERS.join(', ')}`);
+  }
+  return Object.fromEntries(Object.entries({ out, engine, executionProvider }).filter(([, value]) => value !== undefined)) as RunSettings;
 }
 
 /** An issue as the user wrote the value: `--epochs: ...`, `--config f.yaml: epochs: ...`, or the key path. */
@@ -181,10 +204,9 @@ function trainableIssues(recipe: Recipe): RecipeIssue[] {
   return issues;
 }
 
-/** A `resnet train` run: its recipe (with a data source) and, outside the recipe, the run folder. */
-export interface TrainPlan {
+/** A `resnet train` run: its recipe (with a data source) and, outside the recipe, the run folder and engine. */
+export interface TrainPlan extends RunSettings {
   recipe: RecipeWithData;
-  out?: string;
   /** `model.weights`, checked on disk, with the normalization they decided (see train-weights.ts). */
   startingWeights?: PlannedStartingWeights;
 }
@@ -195,7 +217,7 @@ export interface TrainPlan {
  * problem is a UsageError (exit 2) naming the flag, or the file and key.
  */
 export async function trainRecipe(explicit: Flags, configPath?: string): Promise<TrainPlan> {
-  const { out: flagOut, ...recipeFlags } = explicit;
+  const { out: flagOut, engine: flagEngine, executionProvider: flagProvider, ...recipeFlags } = explicit;
   const flagValues = layerOf(recipeFlags);
   await locateData(flagValues, `--data ${String(recipeFlags.data)}`);
   const file = configPath !== undefined ? await fileLayer(configPath, recipeFlags.data === undefined) : undefined;
@@ -216,7 +238,9 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   const started = await planStartingWeights(recipe, requested);
   if ('issues' in started) throw fail(started.issues);
   recipe = started.recipe;
-  const out = flagOut ?? file?.out;
-  if (out !== undefined && typeof out !== 'string') throw new UsageError(`--config ${configPath}: out: expected a folder name, got ${JSON.stringify(out)}`);
-  return { recipe: recipe as RecipeWithData, ...(out !== undefined ? { out } : {}), ...(started.planned ? { startingWeights: started.planned } : {}) };
+  const run: RunSettings = { ...file?.run };
+  if (flagOut !== undefined) run.out = flagOut as string;
+  if (flagEngine !== undefined) run.engine = flagEngine as EngineChoice;
+  if (flagProvider !== undefined) run.executionProvider = flagProvider as ExecutionProvider;
+  return { recipe: recipe as RecipeWithData, ...run, ...(started.planned ? { startingWeights: started.planned } : {}) };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { NORMALIZATION_PRESETS, SYNTHETIC_DIFFICULTIES } from '@resnet-ts/data';
-import { listOptimizers, listSchedules, NonFiniteLossError, progressCallback, recipeHash, serializeRecipe } from '@resnet-ts/trainer';
+import { listOptimizers, listSchedules, NonFiniteLossError, progressCallback, recipeHash, serializeRecipe, type StepEngineFactory } from '@resnet-ts/trainer';
 import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, STARTING_WEIGHTS_HELP, trainRun, type KeepCheckpoints, type RunResult } from '@resnet-ts/trainer/node';
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
@@ -14,6 +14,7 @@ import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped }
 import { addFeatureCacheOptions, featureCacheReport } from './train-feature-cache';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 import { loadPlannedWeights, transferNotices } from './train-weights';
+import { checkEngineFlags, ENGINE_CHOICES, EXECUTION_PROVIDERS, resolveEngine, type EngineRequest } from './train-engine';
 
 const positiveNumber = (value: string): number => {
   const n = Number(value);
@@ -47,6 +48,8 @@ interface TrainFlags extends Record<string, unknown> {
   workers?: number;
   preciseBn?: number;
   keepCheckpoints?: KeepCheckpoints;
+  engine?: EngineRequest['engine'];
+  executionProvider?: EngineRequest['executionProvider'];
 }
 
 export function registerTrain(program: Command, context: CliContext): void {
@@ -56,6 +59,12 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--data <path>', 'image folder (class subfolders, optional train/val), .csv manifest, .h5 file, or "synthetic"')
     .option('--config <file>', 'JSON or YAML recipe file (model/data/training sections, or flag names in camelCase); flags win over it')
     .option('--resume <run>', 'continue the run in this folder from its last checkpoint')
+    .addOption(
+      new Option('--engine <name>', 'what runs the training steps: tfjs (default; the active backend), onnx (onnxruntime-node) or auto (onnx when it loads and can train the model, else tfjs)').choices(
+        ENGINE_CHOICES,
+      ),
+    )
+    .addOption(new Option('--execution-provider <name>', 'onnxruntime execution provider of --engine onnx/auto: cpu (default) or cuda (onnxruntime-node\'s CUDA build)').choices(EXECUTION_PROVIDERS))
     .addOption(new Option('--model <name>', 'model variant (default resnet50)').choices(listModels()))
     .addOption(new Option('--input-size <n>', 'input height and width (default 64; 32 for synthetic)').argParser(inputSize))
     .addOption(new Option('--batch-size <n>', 'batch size (default 32)').argParser(positiveInteger))
@@ -113,13 +122,15 @@ export function registerTrain(program: Command, context: CliContext): void {
       const explicit = Object.fromEntries(
         Object.entries(flags).filter(([key]) => command.getOptionValueSource(key) === 'cli' || command.getOptionValueSource(key) === 'env'),
       ) as TrainFlags;
+      checkEngineFlags(explicit);
       if (flags.resume) {
         await resumeCommand(flags.resume, explicit, context);
         return;
       }
       const { config, resume: _r, json: _j, printRecipe, keepCheckpoints, verbose: _v, ...settings } = explicit;
       // The whole run is settled (and every bad value reported, exit 2) before anything is opened.
-      const { recipe, out, startingWeights } = await trainRecipe(settings, config);
+      const { recipe, out, startingWeights, engine: engineChoice, executionProvider } = await trainRecipe(settings, config);
+      checkEngineFlags({ engine: engineChoice, executionProvider });
       if (printRecipe) {
         printLine(serializeRecipe(recipe));
         return;
@@ -150,11 +161,13 @@ export function registerTrain(program: Command, context: CliContext): void {
           recipeHash: recipeHash(recipe),
         };
         writeModelCard(model, modelCardFor(spec.name, modelOptions, extras));
+        const engine = await resolveEngine({ engine: engineChoice, executionProvider, threads: context.globals().threads, backend: backend.backend }, model, recipe.training.optimizer);
+        if (engine.notice) warnLine(engine.notice);
         const log = flags.json ? warnLine : printLine;
         log(
           `training ${spec.name} on ${source} ` +
             `(${opened.train.size} train / ${opened.val.size} val images, ${opened.classNames.length} classes, ` +
-            `${height}x${width}) on ${backend.backend}; run folder ${runDir}`,
+            `${height}x${width}) on ${backend.backend}, engine ${engine.name}; run folder ${runDir}`,
         );
         const run = await withInterrupt((signal) =>
           trainRun({
@@ -163,6 +176,7 @@ export function registerTrain(program: Command, context: CliContext): void {
             train: opened.train,
             val: opened.val,
             ...recipe.training,
+            engine: engine.factory,
             recipe: { model: spec, data },
             ...(start ? { startingWeights: start } : {}),
             callbacks: [featureCacheReport(log), progressOf(flags.json === true)],
@@ -245,10 +259,13 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
   const info = await readRunInfo(runDir);
   if (!info) throw new UsageError(`--resume ${runDir}: not a run folder (no run.json)`);
   // Settings that do not change the trained weights (precise BN only touches BatchNorm statistics).
-  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe', 'keepCheckpoints', 'verbose']);
+  // The engine too: a run started on one engine resumes on the other.
+  const allowed = new Set(['epochs', 'json', 'resume', 'workers', 'preciseBn', 'printRecipe', 'keepCheckpoints', 'verbose', 'engine', 'executionProvider']);
   const ignored = Object.keys(explicit).filter((key) => !allowed.has(key));
   if (ignored.length > 0) {
-    throw new UsageError(`--resume continues with the run's saved settings; only --epochs, --workers, --precise-bn and --keep-checkpoints may change (got --${ignored.join(', --')})`);
+    throw new UsageError(
+      `--resume continues with the run's saved settings; only --epochs, --workers, --precise-bn, --keep-checkpoints, --engine and --execution-provider may change (got --${ignored.join(', --')})`,
+    );
   }
   const { recipe } = info;
   if (explicit.printRecipe) {
@@ -256,14 +273,22 @@ async function resumeCommand(runDir: string, explicit: TrainFlags, context: CliC
     return;
   }
   if (!recipe.data) throw new CliError(`${runDir}: run.json has no data source; it was not written by \`resnet train\``);
-  await context.backend();
+  const backend = await context.backend();
   const opened = await openDataSource({ ...recipe.data, ...(explicit.workers !== undefined ? { workers: explicit.workers } : {}) }, { training: true });
   try {
     const log = explicit.json ? warnLine : printLine;
-    log(`resuming ${runDir} (${recipe.model.name})`);
+    const request = { engine: explicit.engine, executionProvider: explicit.executionProvider, threads: context.globals().threads, backend: backend.backend };
+    // The model is loaded from the run folder inside resumeRun: the engine is chosen when it exists.
+    const engine: StepEngineFactory = async (options) => {
+      const resolved = await resolveEngine(request, options.model, options.optimizer);
+      if (resolved.notice) warnLine(resolved.notice);
+      log(`resuming ${runDir} (${recipe.model.name}) on ${backend.backend}, engine ${resolved.name}`);
+      return resolved.factory(options);
+    };
     const run = await withInterrupt((signal) =>
       resumeRun({
         runDir,
+        engine,
         train: opened.train,
         val: opened.val,
         ...(explicit.epochs !== undefined ? { epochs: explicit.epochs } : {}),

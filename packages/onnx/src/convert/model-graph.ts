@@ -59,3 +59,12 @@ function callOf(tensor: SymbolicTensor): ModelCall {
 function callKey(call: ModelCall): string {
   return `${call.layer.name}#${call.nodeIndex}`;
 }
+
+/** Class names of the calls reading each tensor (by id), in call order. */
+export function consumerClassesByTensor(calls: readonly ModelCall[]): Map<number, string[]> {
+  const consumers = new Map<number, string[]>();
+  for (const call of calls) {
+    for (const input of call.inputs) consumers.set(input.id, [...(consumers.get(input.id) ?? []), call.className]);
+  }
+  return consumers;
+}

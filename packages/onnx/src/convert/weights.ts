@@ -21,7 +21,8 @@ export function requireWeight(layer: tf.layers.Layer, weightName: string): { val
   return weight;
 }
 
-function lastSegment(name: string): string {
+/** The keras weight name (`kernel`, `moving_mean`) of a variable name such as `conv1/kernel_1`. */
+export function lastSegment(name: string): string {
   // Keras names variables `layer/kernel`; tfjs may suffix duplicates as `layer/kernel_1`.
   const last = name.slice(name.lastIndexOf('/') + 1);
   return last.replace(/_\d+$/, '').replace(/:\d+$/, '');

@@ -64,10 +64,21 @@ export class OnnxGraphBuilder {
     attributes: Record<string, AttributeValue> = {},
     floatAttributes: readonly string[] = [],
   ): string {
-    const output = this.uniqueName(outputBase);
+    return this.addMultiOutputNode(opType, inputs, [outputBase], attributes, floatAttributes)[0];
+  }
+
+  /** As {@link addNode} for ops with several outputs (MaxPool with Indices): one name per base, in order. */
+  addMultiOutputNode(
+    opType: string,
+    inputs: string[],
+    outputBases: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+    floatAttributes: readonly string[] = [],
+  ): string[] {
+    const outputs = outputBases.map((base) => this.uniqueName(base));
     const attribute = Object.entries(attributes).map(([name, value]) => toAttribute(name, value, floatAttributes.includes(name)));
-    this.nodes.push({ name: output, opType, input: inputs, output: [output], attribute });
-    return output;
+    this.nodes.push({ name: outputs[0], opType, input: inputs, output: outputs, attribute });
+    return outputs;
   }
 
   build(name: string): OnnxGraph {

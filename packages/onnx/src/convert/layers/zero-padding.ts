@@ -23,7 +23,8 @@ export function convertZeroPadding2D(c: LayerConversion): OnnxValue {
   return { name: output, shape: c.outputShape };
 }
 
-function normalizePadding(padding: unknown): [[number, number], [number, number]] {
+/** ZeroPadding2D's `padding` config as [[top, bottom], [left, right]]. */
+export function normalizePadding(padding: unknown): [[number, number], [number, number]] {
   if (typeof padding === 'number') return [[padding, padding], [padding, padding]];
   const [h, w] = padding as Array<number | [number, number]>;
   const pair = (p: number | [number, number]): [number, number] => (typeof p === 'number' ? [p, p] : p);

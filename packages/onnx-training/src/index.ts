@@ -1,0 +1,1 @@
+export { onnxTrainingSupport, type OnnxTrainingSupport } from './support';

@@ -1,0 +1,2 @@
+export { onnxTrainingEngine, onnxTrainingEngineName, type OnnxTrainingEngineOptions } from './onnx-training-engine';
+export { OnnxTrainingError } from './errors';

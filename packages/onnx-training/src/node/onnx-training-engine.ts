@@ -1,0 +1,184 @@
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type * as Ort from 'onnxruntime-node';
+import { loadOnnxRuntime, type OnnxSessionOptions } from '@resnet-ts/onnx/node';
+import { evaluate, type Batch, type OptimizerState, type StepEngine, type StepEngineFactory, type StepOptions, type StepResult } from '@resnet-ts/trainer';
+import { onnxTrainingSupport } from '../support';
+import { BufferPair } from './buffer-pair';
+import { OnnxTrainingError } from './errors';
+import { StepSessions, type StepSession } from './step-sessions';
+
+export interface OnnxTrainingEngineOptions {
+  /**
+   * onnxruntime execution providers in order of preference. Default `['cpu']`. `['cuda']` needs
+   * onnxruntime-node's CUDA build (see the README); ops it lacks run on the cpu.
+   */
+  executionProviders?: string[];
+  /** Threads inside one op. Default: every core (`os.availableParallelism()`). */
+  intraOpThreads?: number;
+  /** Graph optimizations onnxruntime applies when it opens a step graph. Default `all`. */
+  graphOptimizationLevel?: OnnxSessionOptions['graphOptimizationLevel'];
+}
+
+/**
+ * The trainer's step on onnxruntime-node: one ONNX graph per run (forward, backward, optimizer;
+ * built by `buildTrainingGraph` of @resnet-ts/onnx) and one session call per step. Weights, BatchNorm
+ * statistics and optimizer slots live in Float32Arrays the engine owns, fed without copies; the
+ * step's new values (the buffers onnxruntime returns) are adopted only when the loss is finite. The tfjs model is
+ * the exchange format (`syncToModel`/`syncFromModel`) and the optimizer state has the trainer's
+ * format, so checkpoints, EMA, precise BN and resume work as on the tfjs engine, across engines.
+ * Validation runs the tfjs model (after `syncToModel`) with the trainer's `evaluate`.
+ */
+export function onnxTrainingEngine(options: OnnxTrainingEngineOptions = {}): StepEngineFactory {
+  return async ({ model, optimizer }) => {
+    const ort = await loadOnnxRuntime();
+    const support = onnxTrainingSupport(model, optimizer);
+    if (!support.supported) throw new OnnxTrainingError(`The onnxruntime engine cannot train ${model.name}: ${support.reason}. Train it with the tfjs engine (--engine tfjs).`);
+    const { executionProviders, intraOpThreads } = resolveOptions(options);
+    const sessions = new StepSessions(model, optimizer, {
+      executionProviders,
+      intraOpThreads,
+      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    });
+    const engine = new OnnxStepEngine(ort, model, optimizer.type, sessions, onnxTrainingEngineName(options));
+    await engine.syncFromModel();
+    return engine;
+  };
+}
+
+function resolveOptions(options: OnnxTrainingEngineOptions): { executionProviders: string[]; intraOpThreads: number } {
+  return { executionProviders: options.executionProviders ?? ['cpu'], intraOpThreads: options.intraOpThreads ?? availableParallelism() };
+}
+
+/** The engine's `name` for these options, e.g. `onnxruntime (cpu, 2 threads)`: what a start-up line shows. */
+export function onnxTrainingEngineName(options: OnnxTrainingEngineOptions = {}): string {
+  const { executionProviders, intraOpThreads } = resolveOptions(options);
+  return `onnxruntime (${executionProviders.join('+')}, ${intraOpThreads} thread${intraOpThreads === 1 ? '' : 's'})`;
+}
+
+class OnnxStepEngine implements StepEngine {
+  private iterations = 0;
+  /** By weight key: `model.weights` lists trainable weights first, so its order changes when a layer is frozen or unfrozen. */
+  private readonly weights = new Map<string, BufferPair>();
+  private readonly slots = new Map<string, BufferPair>();
+  /** Whether the engine's weights changed since the model last held them. */
+  private dirty = false;
+
+  constructor(
+    private readonly ort: typeof Ort,
+    private readonly model: tf.LayersModel,
+    private readonly optimizerType: string,
+    private readonly sessions: StepSessions,
+    readonly name: string,
+  ) {
+    for (const w of model.weights) {
+      if (this.weights.has(w.originalName)) throw new OnnxTrainingError(`${model.name}: two weights are named ${w.originalName}; the engine keys weights and optimizer slots by name.`);
+      this.weights.set(w.originalName, new BufferPair(ort.Tensor, w.originalName, w.shape as number[]));
+    }
+  }
+
+  get optimizerSteps(): number {
+    return this.iterations;
+  }
+
+  async step(batch: Batch, options: StepOptions): Promise<StepResult> {
+    const count = batch.xs.shape[0];
+    const { graph, session } = await this.sessions.get(count, options);
+    const [images, labels] = await Promise.all([batch.xs.data(), batch.ys.data()]);
+    const scalar = (value: number) => new this.ort.Tensor('float32', Float32Array.of(value), []);
+    // data() already gave copies; onnxruntime reads them in place.
+    const float32 = (values: ArrayLike<number>) => (values instanceof Float32Array ? values : Float32Array.from(values));
+    const feeds: Record<string, Ort.Tensor> = {
+      [graph.inputs.images]: new this.ort.Tensor('float32', float32(images), batch.xs.shape),
+      [graph.inputs.labels]: new this.ort.Tensor('float32', float32(labels), batch.ys.shape),
+      [graph.inputs.lr]: scalar(options.lr),
+      [graph.inputs.step]: scalar(this.iterations + 1),
+      [graph.inputs.weightDecay]: scalar(options.weightDecay),
+    };
+    const { loss: lossName, correct: correctName, topKCorrect: topKName, gradNorm: normName } = graph.outputs;
+    const fetches: Record<string, Ort.Tensor | null> = { [lossName]: null, [correctName]: null, [topKName]: null, [normName]: null };
+    const updated = this.bind(graph, feeds, fetches);
+    const results = await session.run(feeds, fetches);
+    const read = (name: string) => Number((results[name].data as Float32Array)[0]);
+    const result = { loss: read(lossName), correct: read(correctName), topKCorrect: read(topKName), gradNorm: read(normName), count };
+    for (const name of [lossName, correctName, topKName, normName]) results[name].dispose();
+    // As trainStep: a NaN/Inf loss or gradient leaves weights, statistics, slots and the step count as they were.
+    if (!Number.isFinite(result.loss) || !Number.isFinite(result.gradNorm)) return { ...result, finite: false };
+    for (const [pair, output] of updated) pair.adopt(results[output]);
+    this.iterations += 1;
+    this.dirty = true;
+    return { ...result, finite: true };
+  }
+
+  /** Puts every weight and slot of `graph` into the feeds and their new values into the fetches; returns what each updates. */
+  private bind(graph: StepSession['graph'], feeds: Record<string, Ort.Tensor>, fetches: Record<string, Ort.Tensor | null>): [BufferPair, string][] {
+    const updated: [BufferPair, string][] = [];
+    for (const spec of graph.weights) {
+      const pair = this.weights.get(spec.key);
+      if (!pair) throw new OnnxTrainingError(`${this.model.name}: the step graph reads a weight ${spec.key} the model did not have when the engine started`);
+      feeds[spec.input] = pair.input;
+      if (spec.output) {
+        fetches[spec.output] = null;
+        updated.push([pair, spec.output]);
+      }
+    }
+    for (const spec of graph.slots) {
+      let pair = this.slots.get(spec.key);
+      // A slot starts at zeros on first use, as the trainer's Optimizer creates it.
+      if (!pair) this.slots.set(spec.key, (pair = new BufferPair(this.ort.Tensor, spec.key, spec.shape)));
+      if (pair.shape.join() !== spec.shape.join()) throw new OnnxTrainingError(`Optimizer slot ${spec.key}: the state holds shape [${pair.shape.join(', ')}], the model needs [${spec.shape.join(', ')}]`);
+      feeds[spec.input] = pair.input;
+      fetches[spec.output] = null;
+      updated.push([pair, spec.output]);
+    }
+    return updated;
+  }
+
+  async evaluate(...args: Parameters<StepEngine['evaluate']>) {
+    await this.syncToModel();
+    return evaluate(this.model, ...args);
+  }
+
+  optimizerState(): OptimizerState {
+    const slots: tf.NamedTensorMap = {};
+    // slice(): the cpu backend would keep a reference to the array, which the next step overwrites.
+    for (const [key, pair] of this.slots) slots[key] = tf.tensor(pair.current.slice(), [...pair.shape]);
+    return { type: this.optimizerType, iterations: this.iterations, slots } as OptimizerState;
+  }
+
+  loadOptimizerState(state: OptimizerState): void {
+    if (state.type !== this.optimizerType) {
+      throw new Error(`Checkpoint optimizer state is for "${state.type}" but the run uses "${this.optimizerType}": resume with the same optimizer.`);
+    }
+    const slots = new Map<string, BufferPair>();
+    for (const [key, tensor] of Object.entries(state.slots)) {
+      const pair = new BufferPair(this.ort.Tensor, key, tensor.shape);
+      pair.load(tensor.dataSync(), 'Optimizer slot');
+      slots.set(key, pair);
+    }
+    this.slots.clear();
+    for (const [key, pair] of slots) this.slots.set(key, pair);
+    this.iterations = state.iterations;
+  }
+
+  async syncToModel(): Promise<void> {
+    if (!this.dirty) return;
+    tf.tidy(() => this.model.weights.forEach((w) => w.write(tf.tensor(this.pairOf(w).current.slice(), w.shape as number[]))));
+    this.dirty = false;
+  }
+
+  async syncFromModel(): Promise<void> {
+    for (const w of this.model.weights) this.pairOf(w).load(await w.read().data(), 'Weight');
+    this.dirty = false;
+  }
+
+  private pairOf(w: tf.LayerVariable): BufferPair {
+    const pair = this.weights.get(w.originalName);
+    if (!pair) throw new OnnxTrainingError(`${this.model.name}: weight ${w.originalName} was added after the engine started`);
+    return pair;
+  }
+
+  dispose(): void {
+    void this.sessions.dispose();
+  }
+}

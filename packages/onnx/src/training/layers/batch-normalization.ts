@@ -1,0 +1,103 @@
+import { layerError, type BackwardContext, type LayerTrainer, type TrainedLayer, type TrainingLayerContext, type WeightInput } from '../context';
+
+/**
+ * BatchNormalization over the channel axis. A trainable layer runs in training mode as tfjs-layers
+ * does: batch mean and biased variance (tf.moments), moving = moving - (moving - batch) * (1 - momentum),
+ * and the standard backward through the batch statistics. A frozen layer (`trainable = false`) runs
+ * in inference mode on its moving statistics and updates nothing, as the trainer's
+ * withFrozenBatchNormInInferenceMode makes tfjs do.
+ */
+export const trainBatchNormalization: LayerTrainer = (c) => {
+  const input = c.inputs[0];
+  const rank = input.shape.length;
+  const axis = Number(Array.isArray(c.config.axis) ? c.config.axis[0] : (c.config.axis ?? -1));
+  if (axis !== -1 && axis !== rank - 1) layerError(c, `axis ${axis} is not the channel axis; only channels-last normalization trains`);
+  if (rank !== 4 && rank !== 2) layerError(c, `input rank ${rank} is not supported (2 or 4)`);
+  const channels = Number(input.shape[rank - 1]);
+  const epsilon = Number(c.config.epsilon ?? 1e-3);
+  const movingMean = c.weight('moving_mean') ?? layerError(c, 'has no moving_mean; was the model built?');
+  const movingVariance = c.weight('moving_variance') ?? layerError(c, 'has no moving_variance; was the model built?');
+  const gamma = c.config.scale === false ? undefined : c.weight('gamma');
+  const beta = c.config.center === false ? undefined : c.weight('beta');
+  const weights = { channels, epsilon, movingMean, movingVariance, gamma, beta };
+  return c.layer.trainable ? trainingMode(c, weights) : inferenceMode(c, weights);
+};
+
+interface BatchNormWeights {
+  channels: number;
+  epsilon: number;
+  movingMean: WeightInput;
+  movingVariance: WeightInput;
+  gamma?: WeightInput;
+  beta?: WeightInput;
+}
+
+function trainingMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLayer {
+  const { ops } = c;
+  const name = c.layer.name;
+  const x = c.inputs[0].name;
+  const rank = c.inputs[0].shape.length;
+  const axes = rank === 4 ? [0, 2, 3] : [0];
+  const broadcast = rank === 4 ? [1, w.channels, 1, 1] : [1, w.channels];
+  const mean = ops.reduceMean(x, axes, true, `${name}/batch_mean`);
+  const centered = ops.sub(x, mean, `${name}/centered`);
+  const variance = ops.reduceMean(ops.mul(centered, centered, `${name}/centered_sq`), axes, true, `${name}/batch_variance`);
+  const invStd = ops.node('Reciprocal', [ops.node('Sqrt', [ops.add(variance, ops.scalar(w.epsilon), `${name}/variance_eps`)], `${name}/std`)], `${name}/inv_std`);
+  const normalized = ops.mul(centered, invStd, `${name}/normalized`);
+  const gamma = w.gamma ? ops.reshape(w.gamma.name, broadcast, `${name}/gamma_b`) : undefined;
+  const scaled = gamma ? ops.mul(normalized, gamma, `${name}/scaled`) : normalized;
+  const y = w.beta ? ops.add(scaled, ops.reshape(w.beta.name, broadcast, `${name}/beta_b`), c.outputName) : ops.node('Identity', [scaled], c.outputName);
+
+  const decay = ops.scalar(1 - Number(c.config.momentum ?? 0.99));
+  const moving = (stat: WeightInput, batch: string, label: string) => {
+    const batchFlat = ops.reshape(batch, [w.channels], `${name}/batch_${label}_flat`);
+    const delta = ops.mul(ops.sub(stat.name, batchFlat, `${name}/${label}_delta`), decay, `${name}/${label}_step`);
+    c.setUpdatedValue(stat, ops.sub(stat.name, delta, `${name}/new_${label}`));
+  };
+  moving(w.movingMean, mean, 'moving_mean');
+  moving(w.movingVariance, variance, 'moving_variance');
+
+  return {
+    output: { name: y, shape: c.outputShape },
+    backward: (b: BackwardContext) => {
+      const count = inverseCountPerChannel(c, x, w.channels);
+      const sumDy = ops.reduceSum(b.dy, axes, true, `${name}/sum_dy`);
+      const sumDyX = ops.reduceSum(ops.mul(b.dy, normalized, `${name}/dy_xhat`), axes, true, `${name}/sum_dy_xhat`);
+      if (w.beta?.trainable) b.setGradient(w.beta, ops.reshape(sumDy, [w.channels], `${name}/beta_grad`));
+      if (w.gamma?.trainable) b.setGradient(w.gamma, ops.reshape(sumDyX, [w.channels], `${name}/gamma_grad`));
+      if (!b.inputNeedsGradient[0]) return [undefined];
+      // dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat))
+      const meanDy = ops.mul(sumDy, count, `${name}/mean_dy`);
+      const meanDyX = ops.mul(sumDyX, count, `${name}/mean_dy_xhat`);
+      const inner = ops.sub(ops.sub(b.dy, meanDy, `${name}/dy_centered`), ops.mul(normalized, meanDyX, `${name}/xhat_term`), `${name}/dx_inner`);
+      const factor = gamma ? ops.mul(gamma, invStd, `${name}/dx_factor`) : invStd;
+      return [ops.mul(inner, factor, `${name}/input_grad`)];
+    },
+  };
+}
+
+/** 1 / (N*H*W), read from the input's size at run time (the batch size may be symbolic). */
+function inverseCountPerChannel(c: TrainingLayerContext, x: string, channels: number): string {
+  const { ops } = c;
+  const size = ops.node('Cast', [ops.node('Size', [x], `${c.layer.name}/size`)], `${c.layer.name}/size_f`, { to: 1 });
+  return ops.div(ops.scalar(channels), size, `${c.layer.name}/inv_count`);
+}
+
+function inferenceMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLayer {
+  const { ops } = c;
+  const name = c.layer.name;
+  const gamma = w.gamma?.name ?? ops.node('Expand', [ops.scalar(1), ops.ints([w.channels])], `${name}/gamma_ones`);
+  const beta = w.beta?.name ?? ops.node('Expand', [ops.scalar(0), ops.ints([w.channels])], `${name}/beta_zeros`);
+  const y = ops.node('BatchNormalization', [c.inputs[0].name, gamma, beta, w.movingMean.name, w.movingVariance.name], c.outputName, { epsilon: w.epsilon }, ['epsilon']);
+  return {
+    output: { name: y, shape: c.outputShape },
+    backward: (b: BackwardContext) => {
+      if (!b.inputNeedsGradient[0]) return [undefined];
+      const rank = c.inputs[0].shape.length;
+      const broadcast = rank === 4 ? [1, w.channels, 1, 1] : [1, w.channels];
+      const std = ops.node('Sqrt', [ops.add(w.movingVariance.name, ops.scalar(w.epsilon), `${name}/moving_variance_eps`)], `${name}/moving_std`);
+      const factor = ops.reshape(ops.div(gamma, std, `${name}/frozen_factor`), broadcast, `${name}/frozen_factor_b`);
+      return [ops.mul(b.dy, factor, `${name}/input_grad`)];
+    },
+  };
+}
