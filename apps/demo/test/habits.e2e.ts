@@ -103,6 +103,8 @@ describe.skipIf(!chromiumAvailable())('demo habits in Chromium', () => {
       await trainPanel.getByTestId('camera-preview').waitFor();
 
       // Holding the button records frames until it is released.
+      // The camera preview above the classes moves the button: bring it into view before aiming at it.
+      await record.scrollIntoViewIfNeeded();
       const box = (await record.boundingBox())!;
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.down();
