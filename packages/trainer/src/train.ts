@@ -91,6 +91,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (data.imagesFrom !== undefined && epoch >= data.imagesFrom) {
         // Cached features until unfreezeEpoch; from it the full model trains on images.
         data = imageRunData(options);
+        ctx.useData(data.train, data.val);
         await engine.switchTo(await engineFactory({ model, optimizer: config.optimizer }));
       }
       await call.onEpochBegin(epoch);

@@ -40,10 +40,12 @@ describe('feature caching with unfreezing (cacheFeatures + unfreezeFrom)', () =>
     let beforeUnfreeze = new Map<string, Float32Array>();
     const begin: TrainBeginLogs[] = [];
     const scales: number[] = [];
+    const seenData: boolean[] = [];
     const spy: TrainerCallback = {
       onTrainBegin: (logs) => void begin.push(logs),
       onEpochEnd: (epoch, _logs, ctx) => void (epoch === 1 && (beforeUnfreeze = weightMap(ctx.model))),
       onBatchEnd: (_batch, _logs, ctx) => void scales.push(ctx.weightLrScales.get('conv3_block1_1_conv/kernel') ?? 1),
+      onEpochBegin: (_epoch, ctx) => void seenData.push(ctx.trainData === data && ctx.valData === data),
     };
     const result = await train({ model, train: data, val: data, ...config, callbacks: [spy] });
     expect(result.epochsCompleted).toBe(3);
@@ -59,6 +61,8 @@ describe('feature caching with unfreezing (cacheFeatures + unfreezeFrom)', () =>
       if (!isUnfrozen(name)) expect(same(after.get(name)!, values), `${name} stays frozen`).toBe(true);
     }
     expect(scales.at(-1)).toBe(0.5);
+    // Callbacks see the feature datasets while caching, the images once the model trains on them.
+    expect(seenData).toEqual([false, false, true]);
     model.dispose();
   });
 
