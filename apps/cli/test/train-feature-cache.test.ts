@@ -35,4 +35,14 @@ describe('resnet train --freeze-backbone --cache-features', () => {
     expect(copies.code).toBe(2);
     expect(copies.stderr).toContain('--augmented-copies counts cached features: add --cache-features');
   });
+
+  it('takes --unfreeze-from with --unfreeze-epoch K (cached head until K), and refuses it without K', () => {
+    const unfreeze = ['--freeze-backbone', '--cache-features', '--unfreeze-from', 'conv5_'];
+    const recipe = cli(['train', ...tiny, ...unfreeze, '--unfreeze-epoch', '2', '--print-recipe']);
+    expect(recipe.code, recipe.stderr).toBe(0);
+    expect(JSON.parse(recipe.stdout).training.transfer).toEqual({ freezeBackbone: true, cacheFeatures: true, unfreezeFrom: 'conv5_', unfreezeEpoch: 2 });
+    const noEpoch = cli(['train', ...tiny, ...unfreeze, '--print-recipe']);
+    expect(noEpoch.code).toBe(2);
+    expect(noEpoch.stderr).toMatch(/--cache-features \(training\.transfer\.cacheFeatures\): .*--unfreeze-epoch.* to 1 or more/);
+  });
 });

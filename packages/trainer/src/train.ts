@@ -7,9 +7,10 @@ import { loadArtifactsWeights, type CheckpointData, type CheckpointStore, type S
 import { pickConfig, resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './config';
 import type { TrainingDataset } from './dataset';
 import type { StepEngineFactory } from './engine/step-engine';
+import { switchableEngine } from './engine/switchable-engine';
 import { tfjsEngine } from './engine/tfjs-engine';
 import { NonFiniteLossError } from './errors';
-import { cachedRunData } from './features/cached-run-data';
+import { cachedRunData, imageRunData } from './features/cached-run-data';
 import { upgradeCheckpoint } from './legacy-checkpoint';
 import { createRunContext } from './loop/run-context';
 import { planRun } from './loop/run-plan';
@@ -58,14 +59,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { model, store } = options;
   // With cached features the engine trains the head model (sharing the model's head layers) on
   // feature batches; callbacks and checkpoints still see the full model.
-  const data = await cachedRunData(options, config);
+  let data = await cachedRunData(options, config);
   const plan = planRun(model, data.train, config);
   const schedule = createSchedule(config.schedule, { baseLr: config.lr, stepsPerEpoch: plan.stepsPerEpoch, totalSteps: plan.totalSteps });
-  const engine = await (options.engine ?? tfjsEngine)({ model: data.trainedModel, optimizer: config.optimizer });
+  const engineFactory = options.engine ?? tfjsEngine;
+  const engine = switchableEngine(await engineFactory({ model: data.trainedModel, optimizer: config.optimizer }));
   let state = freshState(config.seed);
   const ctx = createRunContext({ model, engine, train: data.train, val: data.val, config, signal: options.signal });
   const save = snapshotter({ model, engine, store, config, classNames: plan.classNames, state: () => state, callbacks: () => call, ctx });
-  const builtin = builtinCallbacks(config, data.trainedModel, save);
+  const builtin = builtinCallbacks(config, data.changedModel, save);
   const callbacks = [...builtin.before, ...(options.callbacks ?? []), builtin.checkpoint];
   const call = dispatcher(callbacks, ctx);
   let failure: NonFiniteLossError | undefined;
@@ -86,6 +88,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     await call.onTrainBegin({ ...plan.beginLogs(state, data.val?.size), ...data.beginLogs });
     epochs: while (!state.finished && state.epoch < config.epochs && !ctx.stopping) {
       const epoch = state.epoch;
+      if (data.imagesFrom !== undefined && epoch >= data.imagesFrom) {
+        // Cached features until unfreezeEpoch; from it the full model trains on images.
+        data = imageRunData(options);
+        ctx.useData(data.train, data.val);
+        await engine.switchTo(await engineFactory({ model, optimizer: config.optimizer }));
+      }
       await call.onEpochBegin(epoch);
       const started = performance.now();
       let trainSeconds = 0;

@@ -20,11 +20,14 @@ export interface RunContext extends TrainerContext {
   readonly stopReason: StopReason;
   /** `{ message }` when there is one, to spread into results. */
   messageField(): { message?: string };
+  /** What `trainData`/`valData` show from now on (a run that leaves its feature cache for the images). */
+  useData(train: TrainingDataset, val: TrainingDataset | undefined): void;
 }
 
 export function createRunContext(options: RunContextOptions): RunContext {
   let stopMessage: string | null = null;
   let ending: { reason: StopReason; message: string } | null = null;
+  let data = { train: options.train, val: options.val };
   const aborted = () => options.signal?.aborted === true;
   const message = (): string | undefined => {
     if (ending) return ending.message;
@@ -35,8 +38,12 @@ export function createRunContext(options: RunContextOptions): RunContext {
     model: options.model,
     classNames: [...options.train.classNames],
     engine: options.engine,
-    trainData: options.train,
-    ...(options.val ? { valData: options.val } : {}),
+    get trainData() {
+      return data.train;
+    },
+    get valData() {
+      return data.val;
+    },
     batchSize: options.config.batchSize,
     lrScale: 1,
     weightLrScales: new Map(),
@@ -57,6 +64,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
       if (ending) return ending.reason;
       if (aborted()) return 'aborted';
       return stopMessage !== null ? 'stopped' : 'completed';
+    },
+    useData(train, val) {
+      data = { train, val };
     },
     messageField() {
       const text = message();

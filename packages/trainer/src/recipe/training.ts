@@ -58,7 +58,8 @@ const transfer = strictObject(
     backboneLrScale: z.number().gt(0).max(1).optional(),
     /**
      * With `freezeBackbone`: compute the backbone's pooled features once per image (and augmented
-     * copy) and train the head on them. `true` is `{ augmentedCopies: 1 }`. Default: off.
+     * copy) and train the head on them (with `unfreezeFrom`: until `unfreezeEpoch`, then the full
+     * model on images). `true` is `{ augmentedCopies: 1 }`. Default: off.
      */
     cacheFeatures: z.union([z.boolean(), cacheFeatures]).optional(),
   },
@@ -73,8 +74,9 @@ const transfer = strictObject(
   if (!transfer.cacheFeatures) return;
   // Features are computed once: they stay valid only while the whole backbone stays frozen.
   if (!transfer.freezeBackbone) issue('cacheFeatures', 'caches features of a frozen backbone: set training.transfer.freezeBackbone (--freeze-backbone) too');
-  if (transfer.unfreezeFrom !== undefined) {
-    issue('cacheFeatures', 'cannot be combined with training.transfer.unfreezeFrom (--unfreeze-from) yet: train the head with cached features, then fine-tune in a second run');
+  // Epochs before unfreezeEpoch train the head on the cache; from it on the run trains on images.
+  if (transfer.unfreezeFrom !== undefined && (transfer.unfreezeEpoch ?? 0) === 0) {
+    issue('cacheFeatures', 'with training.transfer.unfreezeFrom (--unfreeze-from) the cache trains the head only before unfreezeEpoch: set training.transfer.unfreezeEpoch (--unfreeze-epoch) to 1 or more');
   }
 });
 

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import type { StepEngine } from './step-engine';
+
+/** A step engine whose inner engine can be replaced between epochs (see `switchTo`). */
+export interface SwitchableEngine extends StepEngine {
+  /**
+   * Goes on with `next` (e.g. the full model's engine after the head's): the weights pass through
+   * the model, the optimizer state is carried over (its slots are keyed by weight name, so the
+   * head's moments and the step count continue), and the current engine is disposed.
+   */
+  switchTo(next: StepEngine): Promise<void>;
+}
+
+export function switchableEngine(first: StepEngine): SwitchableEngine {
+  let current = first;
+  return {
+    get name() {
+      return current.name;
+    },
+    step: (batch, options) => current.step(batch, options),
+    evaluate: (data, options) => current.evaluate(data, options),
+    get optimizerSteps() {
+      return current.optimizerSteps;
+    },
+    optimizerState: () => current.optimizerState(),
+    loadOptimizerState: (state) => current.loadOptimizerState(state),
+    syncToModel: () => current.syncToModel(),
+    syncFromModel: () => current.syncFromModel(),
+    dispose: () => current.dispose(),
+    async switchTo(next) {
+      await current.syncToModel();
+      const state = current.optimizerState();
+      try {
+        await next.syncFromModel();
+        next.loadOptimizerState(state);
+      } catch (error) {
+        next.dispose();
+        throw error;
+      } finally {
+        tf.dispose(Object.values(state.slots));
+      }
+      current.dispose();
+      current = next;
+    },
+  };
+}
