@@ -15,4 +15,8 @@ export {
   type TrainingGraphOptions,
   type TrainingGraphSlot,
   type TrainingGraphWeight,
+  toGraphLayout,
+  toKerasLayout,
+  trainingWeightLayouts,
+  type GraphLayout,
 } from './training';

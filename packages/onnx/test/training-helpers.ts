@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingGraph } from '../src/training';
+import { toGraphLayout, toKerasLayout, type TrainingGraph } from '../src/training';
 import { createInferenceSession } from '../src/node/session';
 import { loadOnnxRuntime } from '../src/node/onnxruntime';
 import { seededValues } from './helpers';
@@ -58,14 +58,18 @@ export async function runTrainingGraph(
     const byKey = new Map(model.weights.map((w) => [w.originalName, w]));
     for (const weight of graph.weights) {
       const values = weights?.get(weight.key) ?? (byKey.get(weight.key)!.read().dataSync() as Float32Array);
-      feeds[weight.input] = new ort.Tensor('float32', values, weight.shape);
+      feeds[weight.input] = new ort.Tensor('float32', toGraphLayout(values, weight.shape, weight.layout), weight.inputShape);
     }
     for (const slot of graph.slots) {
       const size = slot.shape.reduce((a, b) => a * b, 1);
-      feeds[slot.input] = new ort.Tensor('float32', slots.get(slot.key) ?? new Float32Array(size), slot.shape);
+      feeds[slot.input] = new ort.Tensor('float32', toGraphLayout(slots.get(slot.key) ?? new Float32Array(size), slot.shape, slot.layout), slot.inputShape);
     }
-    const results = await session.run(feeds);
-    return new Map(Object.entries(results).map(([name, tensor]) => [name, tensor.data as Float32Array]));
+    const results = new Map(Object.entries(await session.run(feeds)).map(([name, tensor]) => [name, tensor.data as Float32Array]));
+    // Every weight and slot back in keras's layout, as the tests compare them with tfjs.
+    for (const { output, shape, layout } of [...graph.weights, ...graph.slots]) {
+      if (output && layout) results.set(output, toKerasLayout(results.get(output)!, shape, layout));
+    }
+    return results;
   } finally {
     await session.release();
   }

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
-import { buildTrainingGraph } from '@resnet-ts/onnx';
+import { buildTrainingGraph, toGraphLayout } from '@resnet-ts/onnx';
 import { loadOnnxRuntime } from '@resnet-ts/onnx/node';
 import { onnxTrainingEngine } from '@resnet-ts/onnx-training/node';
 import { Optimizer, trainStep } from '@resnet-ts/trainer';
@@ -161,8 +161,8 @@ async function breakdown({ size, batch }, threads, steps) {
     [graph.inputs.weightDecay]: new ort.Tensor('float32', Float32Array.of(0), []),
   };
   const weights = await Promise.all(model.weights.map((w) => w.read().data()));
-  graph.weights.forEach((spec, i) => (feeds[spec.input] = new ort.Tensor('float32', Float32Array.from(weights[i]), spec.shape)));
-  for (const spec of graph.slots) feeds[spec.input] = zeros(spec.shape);
+  graph.weights.forEach((spec, i) => (feeds[spec.input] = new ort.Tensor('float32', toGraphLayout(Float32Array.from(weights[i]), spec.shape, spec.layout), spec.inputShape)));
+  for (const spec of graph.slots) feeds[spec.input] = zeros(spec.inputShape);
   try {
     for (let i = 0; i < steps + 1; i++) await session.run(feeds);
     await session.endProfiling();

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
+import { toGraphLayout, toKerasLayout, trainingWeightLayouts, type GraphLayout } from '@resnet-ts/onnx';
 import { loadOnnxRuntime, type OnnxSessionOptions } from '@resnet-ts/onnx/node';
 import { evaluate, type Batch, type OptimizerState, type StepEngine, type StepEngineFactory, type StepOptions, type StepResult } from '@resnet-ts/trainer';
 import { onnxTrainingSupport } from '../support';
@@ -61,6 +62,12 @@ class OnnxStepEngine implements StepEngine {
   /** By weight key: `model.weights` lists trainable weights first, so its order changes when a layer is frozen or unfrozen. */
   private readonly weights = new Map<string, BufferPair>();
   private readonly slots = new Map<string, BufferPair>();
+  /**
+   * The weights the step graph holds transposed (Conv2D kernels, OIHW), by weight key: buffers hold
+   * graph layout, converted to and from keras's only where the model or the optimizer state is read or written.
+   */
+  private readonly layouts: Map<string, GraphLayout>;
+  private readonly kerasShapes = new Map<string, number[]>();
   /** Whether the engine's weights changed since the model last held them. */
   private dirty = false;
 
@@ -71,9 +78,12 @@ class OnnxStepEngine implements StepEngine {
     private readonly sessions: StepSessions,
     readonly name: string,
   ) {
+    this.layouts = trainingWeightLayouts(model);
     for (const w of model.weights) {
       if (this.weights.has(w.originalName)) throw new OnnxTrainingError(`${model.name}: two weights are named ${w.originalName}; the engine keys weights and optimizer slots by name.`);
-      this.weights.set(w.originalName, new BufferPair(ort.Tensor, w.originalName, w.shape as number[]));
+      const shape = w.shape as number[];
+      this.kerasShapes.set(w.originalName, shape);
+      this.weights.set(w.originalName, new BufferPair(ort.Tensor, w.originalName, this.layouts.get(w.originalName)?.shape ?? shape));
     }
   }
 
@@ -125,8 +135,8 @@ class OnnxStepEngine implements StepEngine {
     for (const spec of graph.slots) {
       let pair = this.slots.get(spec.key);
       // A slot starts at zeros on first use, as the trainer's Optimizer creates it.
-      if (!pair) this.slots.set(spec.key, (pair = new BufferPair(this.ort.Tensor, spec.key, spec.shape)));
-      if (pair.shape.join() !== spec.shape.join()) throw new OnnxTrainingError(`Optimizer slot ${spec.key}: the state holds shape [${pair.shape.join(', ')}], the model needs [${spec.shape.join(', ')}]`);
+      if (!pair) this.slots.set(spec.key, (pair = new BufferPair(this.ort.Tensor, spec.key, spec.inputShape)));
+      if (pair.shape.join() !== spec.inputShape.join()) throw new OnnxTrainingError(`Optimizer slot ${spec.key}: the state holds ${pair.shape[0]} values, the model needs ${spec.inputShape[0]} (shape [${spec.shape.join(', ')}])`);
       feeds[spec.input] = pair.input;
       fetches[spec.output] = null;
       updated.push([pair, spec.output]);
@@ -141,8 +151,11 @@ class OnnxStepEngine implements StepEngine {
 
   optimizerState(): OptimizerState {
     const slots: tf.NamedTensorMap = {};
-    // slice(): the cpu backend would keep a reference to the array, which the next step overwrites.
-    for (const [key, pair] of this.slots) slots[key] = tf.tensor(pair.current.slice(), [...pair.shape]);
+    for (const [key, pair] of this.slots) {
+      const weightKey = weightKeyOfSlot(key);
+      const shape = this.kerasShapes.get(weightKey) ?? [...pair.shape];
+      slots[key] = tf.tensor(this.kerasCopy(pair, shape, this.layouts.get(weightKey)), shape);
+    }
     return { type: this.optimizerType, iterations: this.iterations, slots } as OptimizerState;
   }
 
@@ -152,8 +165,11 @@ class OnnxStepEngine implements StepEngine {
     }
     const slots = new Map<string, BufferPair>();
     for (const [key, tensor] of Object.entries(state.slots)) {
-      const pair = new BufferPair(this.ort.Tensor, key, tensor.shape);
-      pair.load(tensor.dataSync(), 'Optimizer slot');
+      // A slot has its weight's shape; the graph holds it flat, in the weight's layout.
+      const weightKey = weightKeyOfSlot(key);
+      const fits = tensor.shape.join() === this.kerasShapes.get(weightKey)?.join();
+      const pair = new BufferPair(this.ort.Tensor, key, [tensor.size]);
+      pair.load(toGraphLayout(Float32Array.from(tensor.dataSync()), tensor.shape, fits ? this.layouts.get(weightKey) : undefined), 'Optimizer slot');
       slots.set(key, pair);
     }
     this.slots.clear();
@@ -163,13 +179,30 @@ class OnnxStepEngine implements StepEngine {
 
   async syncToModel(): Promise<void> {
     if (!this.dirty) return;
-    tf.tidy(() => this.model.weights.forEach((w) => w.write(tf.tensor(this.pairOf(w).current.slice(), w.shape as number[]))));
+    tf.tidy(() =>
+      this.model.weights.forEach((w) => {
+        const shape = w.shape as number[];
+        w.write(tf.tensor(this.kerasCopy(this.pairOf(w), shape, this.layouts.get(w.originalName)), shape));
+      }),
+    );
     this.dirty = false;
   }
 
   async syncFromModel(): Promise<void> {
-    for (const w of this.model.weights) this.pairOf(w).load(await w.read().data(), 'Weight');
+    for (const w of this.model.weights) {
+      const values = Float32Array.from(await w.read().data());
+      this.pairOf(w).load(toGraphLayout(values, w.shape as number[], this.layouts.get(w.originalName)), 'Weight');
+    }
     this.dirty = false;
+  }
+
+
+  /**
+   * A copy in keras's layout, never a view: the cpu backend would keep a reference to the array,
+   * which the next step overwrites.
+   */
+  private kerasCopy(pair: BufferPair, kerasShape: number[], layout: GraphLayout | undefined): Float32Array {
+    return layout ? toKerasLayout(pair.current, kerasShape, layout) : pair.current.slice();
   }
 
   private pairOf(w: tf.LayerVariable): BufferPair {
@@ -181,4 +214,9 @@ class OnnxStepEngine implements StepEngine {
   dispose(): void {
     void this.sessions.dispose();
   }
+}
+
+/** `conv1_conv/kernel/m` -> `conv1_conv/kernel`: slots are keyed `<weight key>/<slot>`, as the trainer's Optimizer keys them. */
+function weightKeyOfSlot(slotKey: string): string {
+  return slotKey.slice(0, slotKey.lastIndexOf('/'));
 }

@@ -13,6 +13,7 @@ import { layerTrainers, trainableLayerClasses } from './layer-trainers';
 import { correctCounts, crossEntropy } from './loss';
 import { applyOptimizer } from './optimizer-step';
 import { resolveTrainingGraphOptions, type TrainingGraph, type TrainingGraphOptions } from './options';
+import { inversePermutation, trainingWeightLayouts } from './weight-layout';
 
 /** The names of the per-step inputs. */
 const INPUT_NAMES = { images: 'images', labels: 'labels', lr: 'lr', step: 'step', weightDecay: 'weight_decay' } as const;
@@ -55,9 +56,11 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
   const weightDecay = graph.addInput(INPUT_NAMES.weightDecay, []);
   const trainable = new Set<tf.LayerVariable>(model.trainableWeights);
   const weightInputs = new Map<tf.LayerVariable, WeightInput>();
+  const layouts = trainingWeightLayouts(model);
   for (const variable of model.weights) {
-    const shape = [...variable.shape] as number[];
-    weightInputs.set(variable, { variable, name: graph.addInput(variable.originalName, shape), trainable: trainable.has(variable) });
+    const layout = layouts.get(variable.originalName);
+    const shape = layout ? [...layout.shape] : ([...variable.shape] as number[]);
+    weightInputs.set(variable, { variable, name: graph.addInput(variable.originalName, shape), shape, layout, trainable: trainable.has(variable) });
   }
 
   // Shapes carry the batch size only when it is fixed; layers read it at run time otherwise.
@@ -150,15 +153,18 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
   };
   for (const variable of model.weights) {
     const input = weightInputs.get(variable)!;
-    const shape = [...variable.shape] as number[];
     const newValue = step_.newWeights.get(variable) ?? updated.get(variable);
-    if (newValue) graph.addOutput(newValue, shape);
-    result.weights.push({ key: variable.originalName, shape, input: input.name, output: newValue, trainable: input.trainable });
+    if (newValue) graph.addOutput(newValue, input.shape);
+    result.weights.push({ key: variable.originalName, shape: [...variable.shape] as number[], layout: input.layout, inputShape: input.shape, input: input.name, output: newValue, trainable: input.trainable });
   }
-  for (const slot of step_.slots) graph.addOutput(slot.output, slot.shape);
+  for (const slot of step_.slots) graph.addOutput(slot.output, slot.inputShape);
   if (resolved.outputGradients) {
+    // In keras's layout, as tfjs computes them: these are for comparing, not for an engine.
     result.gradients = trainableVariables.map((variable) => {
-      const output = ops.node('Identity', [gradients.get(variable)!], `grad/${variable.originalName}`);
+      const { layout } = weightInputs.get(variable)!;
+      const gradient = gradients.get(variable)!;
+      const base = `grad/${variable.originalName}`;
+      const output = layout ? ops.transpose(gradient, inversePermutation(layout.perm), base) : ops.node('Identity', [gradient], base);
       graph.addOutput(output, [...variable.shape] as number[]);
       return { key: variable.originalName, output };
     });

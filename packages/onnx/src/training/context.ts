@@ -2,12 +2,16 @@ import type * as tf from '@tensorflow/tfjs';
 import type { KerasShape, OnnxValue } from '../convert/context';
 import { OnnxExportError } from '../errors';
 import type { GraphOps } from './graph-ops';
+import type { GraphLayout } from './weight-layout';
 
 /** A model weight as the training graph sees it: its graph input and whether the step trains it. */
 export interface WeightInput {
   variable: tf.LayerVariable;
-  /** Graph input holding the weight's value, in the keras layout (a Conv2D kernel is HWIO). */
+  /** Graph input holding the weight's value: in the keras layout, or in `layout` (a Conv2D kernel is OIHW). */
   name: string;
+  /** The input's shape (the keras shape unless `layout` says otherwise). */
+  shape: number[];
+  layout?: GraphLayout;
   trainable: boolean;
 }
 

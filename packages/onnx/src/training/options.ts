@@ -1,4 +1,5 @@
 import { OnnxExportError } from '../errors';
+import type { GraphLayout } from './weight-layout';
 
 /** What {@link buildTrainingGraph} builds: one training step of a model as one ONNX graph. */
 export interface TrainingGraphOptions {
@@ -54,7 +55,12 @@ export interface TrainingGraph {
 
 export interface TrainingGraphWeight {
   key: string;
+  /** The keras shape. */
   shape: number[];
+  /** Set when the graph holds the weight transposed (Conv2D kernels, OIHW): feed and read it through toGraphLayout/toKerasLayout. */
+  layout?: GraphLayout;
+  /** The shape of the graph input and output: `layout.shape`, else `shape`. */
+  inputShape: number[];
   input: string;
   output?: string;
   trainable: boolean;
@@ -62,7 +68,12 @@ export interface TrainingGraphWeight {
 
 export interface TrainingGraphSlot {
   key: string;
+  /** The keras shape of its weight. */
   shape: number[];
+  /** Its weight's layout in the graph, if any. */
+  layout?: GraphLayout;
+  /** The graph input and output are flat, `[size]`, with the values in the weight's graph layout. */
+  inputShape: number[];
   input: string;
   output: string;
 }

@@ -32,6 +32,12 @@ interface BatchNormWeights {
   beta?: WeightInput;
 }
 
+/**
+ * Training mode in few full-tensor passes (each Mul/Add broadcast over [1, C, 1, 1] goes span by
+ * span in onnxruntime, slow where H*W is small): the centered input is the one tensor kept for the
+ * backward; the variance is a ReduceSumSquare of it, and the output one BatchNormalization op on
+ * the batch statistics. The backward writes dx = dy * a + centered * b + c with per-channel a, b, c.
+ */
 function trainingMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLayer {
   const { ops } = c;
   const name = c.layer.name;
@@ -39,41 +45,56 @@ function trainingMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLaye
   const rank = c.inputs[0].shape.length;
   const axes = rank === 4 ? [0, 2, 3] : [0];
   const broadcast = rank === 4 ? [1, w.channels, 1, 1] : [1, w.channels];
+  const inverseCount = inverseCountPerChannel(c, x, w.channels);
   const mean = ops.reduceMean(x, axes, true, `${name}/batch_mean`);
   const centered = ops.sub(x, mean, `${name}/centered`);
-  const variance = ops.reduceMean(ops.mul(centered, centered, `${name}/centered_sq`), axes, true, `${name}/batch_variance`);
-  const invStd = ops.node('Reciprocal', [ops.node('Sqrt', [ops.add(variance, ops.scalar(w.epsilon), `${name}/variance_eps`)], `${name}/std`)], `${name}/inv_std`);
-  const normalized = ops.mul(centered, invStd, `${name}/normalized`);
-  const gamma = w.gamma ? ops.reshape(w.gamma.name, broadcast, `${name}/gamma_b`) : undefined;
-  const scaled = gamma ? ops.mul(normalized, gamma, `${name}/scaled`) : normalized;
-  const y = w.beta ? ops.add(scaled, ops.reshape(w.beta.name, broadcast, `${name}/beta_b`), c.outputName) : ops.node('Identity', [scaled], c.outputName);
+  const variance = ops.mul(ops.node('ReduceSumSquare', [centered], `${name}/centered_sq_sum`, { axes, keepdims: 1 }), inverseCount, `${name}/batch_variance`);
+  const meanFlat = ops.reshape(mean, [w.channels], `${name}/batch_mean_flat`);
+  const varianceFlat = ops.reshape(variance, [w.channels], `${name}/batch_variance_flat`);
+  const gamma = w.gamma?.name ?? ops.node('Expand', [ops.scalar(1), ops.ints([w.channels])], `${name}/gamma_ones`);
+  const beta = w.beta?.name ?? ops.node('Expand', [ops.scalar(0), ops.ints([w.channels])], `${name}/beta_zeros`);
+  const y = ops.node('BatchNormalization', [x, gamma, beta, meanFlat, varianceFlat], c.outputName, { epsilon: w.epsilon }, ['epsilon']);
 
   const decay = ops.scalar(1 - Number(c.config.momentum ?? 0.99));
-  const moving = (stat: WeightInput, batch: string, label: string) => {
-    const batchFlat = ops.reshape(batch, [w.channels], `${name}/batch_${label}_flat`);
+  const moving = (stat: WeightInput, batchFlat: string, label: string) => {
     const delta = ops.mul(ops.sub(stat.name, batchFlat, `${name}/${label}_delta`), decay, `${name}/${label}_step`);
     c.setUpdatedValue(stat, ops.sub(stat.name, delta, `${name}/new_${label}`));
   };
-  moving(w.movingMean, mean, 'moving_mean');
-  moving(w.movingVariance, variance, 'moving_variance');
+  moving(w.movingMean, meanFlat, 'moving_mean');
+  moving(w.movingVariance, varianceFlat, 'moving_variance');
 
   return {
     output: { name: y, shape: c.outputShape },
     backward: (b: BackwardContext) => {
-      const count = inverseCountPerChannel(c, x, w.channels);
+      // Per channel [1, C, 1, 1]: invStd, and the sums of dy and dy * centered (dy * xhat = that * invStd).
+      const invStd = ops.node('Reciprocal', [ops.node('Sqrt', [ops.add(variance, ops.scalar(w.epsilon), `${name}/variance_eps`)], `${name}/std`)], `${name}/inv_std`);
       const sumDy = ops.reduceSum(b.dy, axes, true, `${name}/sum_dy`);
-      const sumDyX = ops.reduceSum(ops.mul(b.dy, normalized, `${name}/dy_xhat`), axes, true, `${name}/sum_dy_xhat`);
+      const sumDyCentered = ops.reduceSum(ops.mul(b.dy, centered, `${name}/dy_centered`), axes, true, `${name}/sum_dy_centered`);
+      const sumDyXhat = ops.mul(sumDyCentered, invStd, `${name}/sum_dy_xhat`);
       if (w.beta?.trainable) b.setGradient(w.beta, ops.reshape(sumDy, [w.channels], `${name}/beta_grad`));
-      if (w.gamma?.trainable) b.setGradient(w.gamma, ops.reshape(sumDyX, [w.channels], `${name}/gamma_grad`));
+      if (w.gamma?.trainable) b.setGradient(w.gamma, ops.reshape(sumDyXhat, [w.channels], `${name}/gamma_grad`));
       if (!b.inputNeedsGradient[0]) return [undefined];
-      // dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat))
-      const meanDy = ops.mul(sumDy, count, `${name}/mean_dy`);
-      const meanDyX = ops.mul(sumDyX, count, `${name}/mean_dy_xhat`);
-      const inner = ops.sub(ops.sub(b.dy, meanDy, `${name}/dy_centered`), ops.mul(normalized, meanDyX, `${name}/xhat_term`), `${name}/dx_inner`);
-      const factor = gamma ? ops.mul(gamma, invStd, `${name}/dx_factor`) : invStd;
-      return [ops.mul(inner, factor, `${name}/input_grad`)];
+      // dx = f * (dy - mean(dy) - xhat * mean(dy * xhat)), f = gamma * invStd, xhat = centered * invStd:
+      // a = f, b = -f * invStd * mean(dy * xhat), c = -f * mean(dy).
+      const f = w.gamma ? ops.mul(ops.reshape(w.gamma.name, broadcast, `${name}/gamma_b`), invStd, `${name}/dx_factor`) : invStd;
+      const negF = ops.node('Neg', [f], `${name}/dx_factor_neg`);
+      const onCentered = ops.mul(negF, ops.mul(invStd, ops.mul(sumDyXhat, inverseCount, `${name}/mean_dy_xhat`), `${name}/mean_dy_xhat_std`), `${name}/dx_centered_coefficient`);
+      const offset = ops.mul(negF, ops.mul(sumDy, inverseCount, `${name}/mean_dy`), `${name}/dx_offset`);
+      const fromDy = ops.mul(b.dy, f, `${name}/dx_from_dy`);
+      const fromCentered = affinePerChannel(ops, centered, ops.reshape(onCentered, [w.channels], `${name}/dx_centered_coefficient_flat`), ops.reshape(offset, [w.channels], `${name}/dx_offset_flat`), w.channels, `${name}/dx_from_centered`);
+      return [ops.add(fromDy, fromCentered, `${name}/input_grad`)];
     },
   };
+}
+
+/**
+ * x * scale + bias per channel ([C] each) in one pass: a BatchNormalization with mean 0, variance 1
+ * and epsilon 0 is exactly that, and runs per channel where a broadcast Mul and Add go span by span.
+ */
+function affinePerChannel(ops: TrainingLayerContext['ops'], x: string, scale: string, bias: string, channels: number, base: string): string {
+  const zeros = ops.node('Expand', [ops.scalar(0), ops.ints([channels])], `${base}/zeros`);
+  const ones = ops.node('Expand', [ops.scalar(1), ops.ints([channels])], `${base}/ones`);
+  return ops.node('BatchNormalization', [x, scale, bias, zeros, ones], base, { epsilon: 0 }, ['epsilon']);
 }
 
 /** 1 / (N*H*W), read from the input's size at run time (the batch size may be symbolic). */

@@ -3,13 +3,11 @@ import { trainActivation } from '../activation';
 import { layerError, type LayerTrainer } from '../context';
 import type { GraphOps } from '../graph-ops';
 
-/** keras HWIO [kh, kw, in, out] -> ONNX OIHW [out, in, kh, kw]. */
-const HWIO_TO_OIHW = [3, 2, 0, 1];
-
 /**
- * Conv2D in the training graph. Forward: Conv (the HWIO kernel input transposed to OIHW).
- * Backward: bias = ReduceSum; input gradient, see {@link inputGradient} (skipped when the input
- * needs none, as for the first conv); kernel gradient as GEMMs, see {@link kernelGradient}.
+ * Conv2D in the training graph; its kernel input is OIHW (see trainingWeightLayouts), the layout
+ * Conv reads. Forward: Conv. Backward: bias = ReduceSum; input gradient, see {@link inputGradient}
+ * (skipped when the input needs none, as for the first conv); kernel gradient as one GEMM, see
+ * {@link kernelGradient}.
  */
 export const trainConv2D: LayerTrainer = (c) => {
   const { config, ops } = c;
@@ -25,8 +23,7 @@ export const trainConv2D: LayerTrainer = (c) => {
   if (height == null || width == null) layerError(c, 'the input needs a fixed height and width to train with ONNX (build the model with a fixed inputShape)');
   const pads = windowPads(config.padding, [height, width], [kh, kw], strides) ?? layerError(c, `padding '${config.padding}' is not supported`);
   const name = c.layer.name;
-  const weight = ops.transpose(kernel.name, HWIO_TO_OIHW, `${name}/kernel_oihw`);
-  const convInputs = [input.name, weight];
+  const convInputs = [input.name, kernel.name];
   if (bias) convInputs.push(bias.name);
   const hasActivation = (config.activation ?? 'linear') !== 'linear';
   const conv = ops.node('Conv', convInputs, hasActivation ? `${c.outputName}/conv` : c.outputName, {
@@ -50,7 +47,7 @@ export const trainConv2D: LayerTrainer = (c) => {
       if (bias?.trainable) b.setGradient(bias, ops.reduceSum(dz, [0, 2, 3], false, `${name}/bias_grad`));
       if (kernel.trainable) b.setGradient(kernel, kernelGradient(ops, input.name, dzRows(), geometry));
       if (!b.inputNeedsGradient[0]) return [undefined];
-      return [inputGradient(ops, dz, kernel.name, weight, geometry, dzRows)];
+      return [inputGradient(ops, dz, kernel.name, geometry, dzRows)];
     },
   };
 };
@@ -73,20 +70,20 @@ interface ConvGeometry {
 /**
  * dX, in the form onnxruntime runs fastest (its ConvTranspose goes image by image and was 38 % of a
  * ResNet50 step, most of it in the 2x2 conv5 stage):
- * - 1x1: one Gemm over the whole batch, kernel [C, O] times channel-major dZ [O, N*Ho*Wo]; a stride
+ * - 1x1: one Gemm over the whole batch, kernel [O, C] transposed times channel-major dZ [O, N*Ho*Wo]; a stride
  *   puts the result on every s-th pixel (zeros between, as the forward never read them);
  * - k x k, stride 1: a Conv of dZ with the kernel flipped and in/out swapped, padded k-1-pad;
  * - k x k, strided: ConvTranspose with the forward's pads; `output_padding` restores the rows and
  *   columns the conv never read (e.g. 18 -> 8 with a 3x3 stride-2 'valid' conv).
  */
-function inputGradient(ops: GraphOps, dz: string, kernel: string, weight: string, g: ConvGeometry, dzRows: () => string): string {
+function inputGradient(ops: GraphOps, dz: string, kernel: string, g: ConvGeometry, dzRows: () => string): string {
   const [sh, sw] = g.strides;
   const [top, left, bottom, right] = g.pads;
   if (g.kh === 1 && g.kw === 1 && top + left + bottom + right === 0) return pointwiseInputGradient(ops, kernel, g, dzRows());
   if (sh === 1 && sw === 1) {
-    const flipped = ops.slice(kernel, [-1, -1], [-g.kh - 1, -g.kw - 1], [0, 1], `${g.name}/kernel_flipped`, [-1, -1]);
-    const swapped = ops.transpose(flipped, [2, 3, 0, 1], `${g.name}/kernel_flipped_iohw`);
-    return ops.node('Conv', [dz, swapped], `${g.name}/input_grad`, {
+    const swapped = ops.transpose(kernel, [1, 0, 2, 3], `${g.name}/kernel_iohw`);
+    const flipped = ops.slice(swapped, [-1, -1], [-g.kh - 1, -g.kw - 1], [2, 3], `${g.name}/kernel_iohw_flipped`, [-1, -1]);
+    return ops.node('Conv', [dz, flipped], `${g.name}/input_grad`, {
       kernel_shape: [g.kh, g.kw],
       strides: [1, 1],
       pads: [g.kh - 1 - top, g.kw - 1 - left, g.kh - 1 - bottom, g.kw - 1 - right],
@@ -96,7 +93,8 @@ function inputGradient(ops: GraphOps, dz: string, kernel: string, weight: string
     g.height - (sh * (g.outHeight - 1) + g.kh - top - bottom),
     g.width - (sw * (g.outWidth - 1) + g.kw - left - right),
   ];
-  return ops.node('ConvTranspose', [dz, weight], `${g.name}/input_grad`, {
+  // ConvTranspose reads its weight as [C_in, C_out, kh, kw]: the forward's OIHW kernel as it is.
+  return ops.node('ConvTranspose', [dz, kernel], `${g.name}/input_grad`, {
     kernel_shape: [g.kh, g.kw],
     strides: g.strides,
     pads: g.pads,
@@ -105,11 +103,11 @@ function inputGradient(ops: GraphOps, dz: string, kernel: string, weight: string
   });
 }
 
-/** dX of a 1x1 conv: Gemm(kernel [C, O], dZ [O, N*Ho*Wo]) back to NCHW, spread over the strided pixels. */
+/** dX of a 1x1 conv: Gemm(kernel [O, C]^T, dZ [O, N*Ho*Wo]) back to NCHW, spread over the strided pixels. */
 function pointwiseInputGradient(ops: GraphOps, kernel: string, g: ConvGeometry, dzRows: string): string {
   const { name, inChannels: c, outHeight: ho, outWidth: wo } = g;
   const [sh, sw] = g.strides;
-  const rows = ops.node('Gemm', [ops.reshape(kernel, [c, g.outChannels], `${name}/kernel_io`), dzRows], `${name}/input_grad_rows`);
+  const rows = ops.node('Gemm', [ops.reshape(kernel, [g.outChannels, c], `${name}/kernel_oi`), dzRows], `${name}/input_grad_rows`, { transA: 1 });
   const nchw = ops.transpose(ops.reshape(rows, [c, -1, ho, wo], `${name}/input_grad_cnhw`), [1, 0, 2, 3], sh === 1 && sw === 1 ? `${name}/input_grad` : `${name}/input_grad_strided`);
   if (sh === 1 && sw === 1) return nchw;
   // [N, C, Ho, 1, Wo, 1] padded to [N, C, Ho, sh, Wo, sw]: each value followed by zeros.
@@ -121,14 +119,16 @@ function pointwiseInputGradient(ops: GraphOps, kernel: string, g: ConvGeometry, 
 }
 
 /**
- * The kernel gradient, straight in keras HWIO layout: with X and dZ channel-major ([C, N*H*W] and
- * [O, N*Ho*Wo]), dW[ky, kx] = Gemm(X_tap, dZ, transB) where X_tap is the (strided) window of the
- * padded input that tap reads; a 1x1 stride-1 conv is one Gemm over the whole input.
+ * The kernel gradient, straight in OIHW as one Gemm: dW [O, C*kh*kw] = dZ [O, N*Ho*Wo] times the
+ * im2col of X, [C*kh*kw, N*Ho*Wo] (each tap the strided window of the padded, channel-major input
+ * that tap reads, stacked tap-minor so the product is OIHW); a 1x1 stride-1 conv needs no im2col.
  *
- * Chosen over a Conv of the batch/channel-transposed input with dZ as its kernel. Measured with
- * onnxruntime-node 1.30 on a 3x3 64->64 conv, 16x16, batch 32, 2 intra-op threads, one run on the
- * 2-core machine under load ~16 (so upper bounds; median / best of 10): forward Conv 120 / 79 ms,
- * per-tap Gemm 352 / 211 ms, transposed Conv 421 / 272 ms; ConvTranspose (the input gradient) 240 / 30 ms.
+ * Chosen over a Conv of the batch/channel-transposed input with dZ as its kernel, and over one
+ * Gemm per tap. Measured with onnxruntime-node 1.30 on a 3x3 64->64 conv, 16x16, batch 32, 2
+ * intra-op threads, one run on the 2-core machine under load ~16 (so upper bounds; median / best of
+ * 10): forward Conv 120 / 79 ms, per-tap Gemm 352 / 211 ms, transposed Conv 421 / 272 ms. In a whole
+ * ResNet50 step (64x64, batch 32, idle machine) per-tap GEMMs in HWIO cost 130 ms, and keeping
+ * kernels HWIO cost another 144 ms of kernel transposes.
  */
 function kernelGradient(ops: GraphOps, x: string, dzRows: string, g: ConvGeometry): string {
   const { name, kh, kw, inChannels, outChannels } = g;
@@ -138,27 +138,20 @@ function kernelGradient(ops: GraphOps, x: string, dzRows: string, g: ConvGeometr
   if (top + left + bottom + right > 0) {
     xChannels = ops.node('Pad', [xChannels, ops.ints([0, 0, top, left, 0, 0, bottom, right])], `${name}/x_padded`, { mode: 'constant' });
   }
+  let columns: string;
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1) {
-    const xRows = ops.reshape(xChannels, [inChannels, -1], `${name}/x_rows`);
-    const gemm = ops.node('Gemm', [xRows, dzRows], `${name}/kernel_grad_io`, { transB: 1 });
-    return ops.reshape(gemm, [1, 1, inChannels, outChannels], `${name}/kernel_grad`);
-  }
-  const taps: string[] = [];
-  for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) {
-      const tap = ops.slice(
-        xChannels,
-        [ky, kx],
-        [ky + (g.outHeight - 1) * sh + 1, kx + (g.outWidth - 1) * sw + 1],
-        [2, 3],
-        `${name}/x_tap${ky}${kx}`,
-        [sh, sw],
-      );
-      const rows = ops.reshape(tap, [inChannels, -1], `${name}/x_tap${ky}${kx}_rows`);
-      const gemm = ops.node('Gemm', [rows, dzRows], `${name}/kernel_grad_tap${ky}${kx}`, { transB: 1 });
-      taps.push(ops.reshape(gemm, [1, inChannels, outChannels], `${name}/kernel_grad_tap${ky}${kx}_3d`));
+    columns = ops.reshape(xChannels, [inChannels, -1], `${name}/x_rows`);
+  } else {
+    const taps: string[] = [];
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        const tap = ops.slice(xChannels, [ky, kx], [ky + (g.outHeight - 1) * sh + 1, kx + (g.outWidth - 1) * sw + 1], [2, 3], `${name}/x_tap${ky}${kx}`, [sh, sw]);
+        taps.push(ops.reshape(tap, [inChannels, 1, -1], `${name}/x_tap${ky}${kx}_rows`));
+      }
     }
+    const stacked = taps.length === 1 ? taps[0] : ops.node('Concat', taps, `${name}/x_im2col`, { axis: 1 });
+    columns = ops.reshape(stacked, [inChannels * kh * kw, -1], `${name}/x_columns`);
   }
-  const stacked = ops.node('Concat', taps, `${name}/kernel_grad_taps`, { axis: 0 });
-  return ops.reshape(stacked, [kh, kw, inChannels, outChannels], `${name}/kernel_grad`);
+  const gemm = ops.node('Gemm', [dzRows, columns], `${name}/kernel_grad_rows`, { transB: 1 });
+  return ops.reshape(gemm, [outChannels, inChannels, kh, kw], `${name}/kernel_grad`);
 }
