@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 
-const cliRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const binary = path.join(cliRoot, 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'resnet-train-engine-'));
 const runDir = path.join(work, 'run');
 // Tiny budget: resnet18 at the smallest input, 2 steps of 4 images per epoch.
@@ -15,12 +12,7 @@ const wasm = ['--backend', 'wasm', '--threads', '1'];
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(args: readonly string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RESNET_')));
-  const result = spawnSync(process.execPath, [binary, ...args], { cwd: work, env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 });
-  if (result.error) throw result.error;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: readonly string[]) => runCli(args, {}, { cwd: work, timeoutMs: 300_000 });
 
 describe('resnet train --engine', () => {
   it('trains on onnxruntime with --engine auto, names the engine in the start-up line, and resumes the run on tfjs', () => {

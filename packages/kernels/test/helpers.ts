@@ -1,18 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-/** Deterministic values in [-1, 1) (mulberry32), so every backend sees the same inputs. */
-export function seededValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return values;
-}
+import { seededValues } from '../../../test-support/seeded-values';
 
 export function seededTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(seededValues(tf.util.sizeFromShape(shape), seed), shape);

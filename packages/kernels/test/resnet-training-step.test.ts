@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededValues } from '../../../test-support/seeded-values';
 import { initNodeWasmBackend } from '../src/node';
-import { seededValues } from './helpers';
 const maxAbs = (v: Float32Array) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 
 /** A small ResNet: strided 7x7 stem, BN, relu, a bottleneck block with projection, pooling, dense. */

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayDataset } from '@resnet-ts/data';
 import { MemoryCheckpointStore, tfjsEngine, train, type StepEngineFactory, type TrainConfig } from '@resnet-ts/trainer';
+import { seededValues } from '../../../test-support/seeded-values';
 import { onnxTrainingEngine } from '../src/node';
-import { expectClose, seededValues, setWeights, tinyConvNet, weightsByKey } from './helpers';
+import { expectClose, setWeights, tinyConvNet, weightsByKey } from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededValues } from '../../../test-support/seeded-values';
 import { exportOnnx } from '../src/export-onnx';
 import { topKClasses } from '@resnet-ts/zoo';
 import { OnnxEngine } from '../src/node/engine';
 import { exportOnnxFile, OnnxVerificationError } from '../src/node/export-file';
-import { buildMiniResNet, seededValues, useFastBackend } from './helpers';
+import { buildMiniResNet, useFastBackend } from './helpers';
 
 const classNames = ['a', 'b', 'c', 'd', 'e', 'f'];
 

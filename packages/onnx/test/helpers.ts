@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { seededValues } from '../../../test-support/seeded-values';
 
 /** Uses the wasm backend (fast forward passes in Node) and falls back to cpu if it cannot start. */
 export async function useFastBackend(): Promise<string> {
@@ -8,20 +9,6 @@ export async function useFastBackend(): Promise<string> {
   if (!ok) await tf.setBackend('cpu');
   await tf.ready();
   return tf.getBackend();
-}
-
-/** Deterministic values in [lo, hi) from a seed (mulberry32). */
-export function seededValues(count: number, seed: number, lo: number, hi: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return out;
 }
 
 /**

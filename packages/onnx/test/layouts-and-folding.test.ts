@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededValues } from '../../../test-support/seeded-values';
 import { exportOnnx } from '../src/export-onnx';
 import { decodeOnnxModel } from '../src/proto/onnx-codec';
 import { createInferenceSession } from '../src/node/session';
 import { loadOnnxRuntime } from '../src/node/onnxruntime';
 import { verifyOnnx } from '../src/node/verify';
-import { buildMiniResNet, randomizeBatchNorms, seededValues, useFastBackend } from './helpers';
+import { buildMiniResNet, randomizeBatchNorms, useFastBackend } from './helpers';
 
 async function runOnnx(bytes: Uint8Array, data: Float32Array, dims: number[]): Promise<Float32Array> {
   const ort = await loadOnnxRuntime();

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { seededValues } from '../../../test-support/seeded-values';
 import { toGraphLayout, toKerasLayout, type TrainingGraph } from '../src/training';
 import { createInferenceSession } from '../src/node/session';
 import { loadOnnxRuntime } from '../src/node/onnxruntime';
-import { seededValues } from './helpers';
 
 /** One batch of the step: NHWC images and one-hot labels, deterministic. */
 export interface StepBatch {

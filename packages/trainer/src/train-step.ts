@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { decays } from '@resnet-ts/zoo';
 import type { Batch } from './dataset';
 import { categoricalCrossEntropy } from './loss';
 import { withFrozenBatchNormInInferenceMode } from './frozen-batch-norm';
@@ -26,11 +27,6 @@ export interface StepResult {
   gradNorm: number;
   /** False when the loss was NaN/Inf: no weights were changed. */
   finite: boolean;
-}
-
-/** Weight-decay policy: kernels and embeddings decay; biases and BatchNorm gamma/beta (rank < 2) do not. */
-export function decays(weight: tf.LayerVariable): boolean {
-  return weight.shape.length >= 2 && !/(^|\/)(bias|gamma|beta)(_\d+)?$/.test(weight.originalName);
 }
 
 /** Stable key of a model weight for optimizer slots: unique per model, unchanged by reloading. */

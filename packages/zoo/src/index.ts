@@ -18,6 +18,9 @@ export {
 // Predictions: the one ranked-class shape and the one top-k every predictor uses.
 export { topKClasses, topKIndices, type ClassScore, type TopKOptions } from './predictions/top-k';
 
+// Training policy shared by the trainer and the ONNX training graph: which weights decay.
+export { decays } from './training/weight-decay';
+
 // Model card: what travels with a model (architecture, input size, classes, preprocessing, weights' origin).
 export * from './card/index';
 

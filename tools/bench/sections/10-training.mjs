@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
 import { createModel } from '@resnet-ts/zoo';
 import { Optimizer, trainStep } from '@resnet-ts/trainer';
+import { envInt } from '../lib/env.mjs';
 
 export const name = 'training';
 
@@ -24,11 +25,6 @@ const FORWARD_GFLOP_64 = 0.67;
 const TRAIN_GFLOP_64 = 3 * FORWARD_GFLOP_64;
 const TARGET_GFLOPS = 30;
 const TARGET_FORWARD_224_MS = 200;
-
-const envInt = (key, fallback) => {
-  const value = process.env[key];
-  return value == null || value === '' ? fallback : Number.parseInt(value, 10);
-};
 
 const STEP_OPTIONS = { lr: 1e-3, weightDecay: 0, labelSmoothing: 0, fromLogits: false, clipNorm: 0, topK: 5 };
 

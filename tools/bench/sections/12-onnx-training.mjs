@@ -22,6 +22,7 @@ import { loadOnnxRuntime } from '@resnet-ts/onnx/node';
 import { onnxTrainingEngine } from '@resnet-ts/onnx-training/node';
 import { Optimizer, trainStep } from '@resnet-ts/trainer';
 import { createModel } from '@resnet-ts/zoo';
+import { envInt } from '../lib/env.mjs';
 
 export const name = 'onnx-training';
 
@@ -34,10 +35,6 @@ const STEP_OPTIONS = { lr: 1e-3, weightDecay: 0, labelSmoothing: 0, fromLogits: 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../../apps/cli/dist/cli.js');
 
-const envInt = (key, fallback) => {
-  const value = process.env[key];
-  return value == null || value === '' ? fallback : Number.parseInt(value, 10);
-};
 const configsOf = (text) => text.split(',').map((item) => item.split('x').map(Number)).map(([size, batch]) => ({ size, batch }));
 const round = (value, digits = 2) => Number(value.toFixed(digits));
 

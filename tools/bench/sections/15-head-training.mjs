@@ -10,6 +10,7 @@ import { arrayDataset } from '@resnet-ts/data';
 import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
 import { train } from '@resnet-ts/trainer';
 import { createModel } from '@resnet-ts/zoo';
+import { envInt } from '../lib/env.mjs';
 
 export const name = 'head-training';
 
@@ -17,11 +18,6 @@ const MODEL = 'resnet50';
 const SIZE = 64;
 const BATCH = 32;
 const CLASSES = 6;
-
-const envInt = (key, fallback) => {
-  const value = process.env[key];
-  return value == null || value === '' ? fallback : Number.parseInt(value, 10);
-};
 
 function dataset() {
   const pixels = new Uint8Array(BATCH * SIZE * SIZE * 3);

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHAPE_NAMES, syntheticShapes } from '@resnet-ts/data';
 import { encodePng } from '@resnet-ts/trainer';
+import { envInt } from '../lib/env.mjs';
 
 export const name = 'fine-tuning';
 
@@ -39,11 +40,6 @@ const FINE_TUNE_LR = 0.01;
 /** Validation-accuracy margin fine-tuning must win by (0.2 = 20 points; chance is 25 %). Measured: seed 0, 57 % vs 28 %. */
 const MARGIN = 0.2;
 const SCRATCH_TARGET = 0.9;
-
-const envInt = (key, fallback) => {
-  const value = process.env[key];
-  return value == null || value === '' ? fallback : Number.parseInt(value, 10);
-};
 
 function resnet(args, cwd) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('RESNET_')));

@@ -22,8 +22,12 @@ export interface BatchNormParameters {
   epsilon: number;
 }
 
-/** Everything a converter needs to emit the ONNX nodes of one layer call. */
-export interface LayerConversion {
+/**
+ * One call of a layer, in model order, as the code emitting its nodes sees it: what the exporter's
+ * converters (`LayerConversion`) and the training graph's layer trainers (`TrainingLayerContext`)
+ * both get.
+ */
+export interface LayerCallContext {
   layer: tf.layers.Layer;
   className: string;
   config: Record<string, any>;
@@ -31,9 +35,13 @@ export interface LayerConversion {
   outputShape: KerasShape;
   /** Preferred name of the output value (the layer's name, suffixed for a shared layer's later calls). */
   outputName: string;
-  graph: OnnxGraphBuilder;
   /** Class names of the layers that read this call's output (empty for a model output only). */
   consumerClasses: readonly string[];
+}
+
+/** Everything a converter needs to emit the ONNX nodes of one layer call. */
+export interface LayerConversion extends LayerCallContext {
+  graph: OnnxGraphBuilder;
   options: ResolvedOnnxExportOptions;
   /** Set on a Conv2D/Dense whose following BatchNormalization is folded into it. */
   foldedBatchNorm?: BatchNormParameters;

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { KerasShape, OnnxValue } from '../convert/context';
+import type { LayerCallContext, OnnxValue } from '../convert/context';
 import { OnnxExportError } from '../errors';
 import type { GraphOps } from './graph-ops';
 import type { GraphLayout } from './weight-layout';
@@ -16,17 +16,8 @@ export interface WeightInput {
 }
 
 /** What the forward of one layer call gets. Rank-4 values are NCHW inside the graph. */
-export interface TrainingLayerContext {
-  layer: tf.layers.Layer;
-  className: string;
-  config: Record<string, any>;
-  inputs: OnnxValue[];
-  outputShape: KerasShape;
-  /** Preferred name of the output value. */
-  outputName: string;
+export interface TrainingLayerContext extends LayerCallContext {
   ops: GraphOps;
-  /** Class names of the layers that read this call's output. */
-  consumerClasses: readonly string[];
   /** The layer's weight by keras name (`kernel`, `gamma`, `moving_mean`), or undefined when it has none. */
   weight(name: string): WeightInput | undefined;
   /** Records the new value of a weight the forward itself updates (BatchNorm moving statistics). */
@@ -56,6 +47,6 @@ export interface TrainedLayer {
 export type LayerTrainer = (c: TrainingLayerContext) => TrainedLayer;
 
 /** Throws the exporter's error (the training graph shares it) naming the layer, its class and what is wrong. */
-export function layerError(c: Pick<TrainingLayerContext, 'layer' | 'className'>, what: string): never {
+export function layerError(c: Pick<LayerCallContext, 'layer' | 'className'>, what: string): never {
   throw new OnnxExportError(`Layer '${c.layer.name}' (${c.className}): ${what}`);
 }

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
+import { decays } from '@resnet-ts/zoo';
 import type { WeightInput } from './context';
 import type { GraphOps } from './graph-ops';
 import { graphOptimizer } from './optimizers';
 import type { ResolvedTrainingGraphOptions, TrainingGraphSlot } from './options';
-import { decays } from './weight-decay';
 
 export interface OptimizerStepInput {
   options: ResolvedTrainingGraphOptions;

@@ -13,7 +13,7 @@ export interface GraphUpdateStep {
   grad: string;
   /** lr times the weight's lrScale, shape []. */
   rate: string;
-  /** The step's weight decay when the weight decays (the trainer's `decays`), else undefined. */
+  /** The step's weight decay when the weight decays (`decays` of @resnet-ts/zoo), else undefined. */
   weightDecay?: string;
   /** 1 - beta^t for this step's t (one node per distinct beta, shared by every weight). */
   biasCorrection(beta: number): string;
