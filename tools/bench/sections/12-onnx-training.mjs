@@ -7,7 +7,7 @@
 // many steps, and the synthetic-shapes learning run of the CLI on the onnx engine (pass/fail).
 //
 // Knobs (environment): BENCH_ONNX_THREADS (2), BENCH_ONNX_CONFIGS ("64x32,224x8": size x batch),
-// BENCH_ONNX_STEPS (3 timed steps after 1 warm-up), BENCH_ONNX_WASM (1; 0 skips the wasm rows),
+// BENCH_ONNX_STEPS (5 timed steps after 2 warm-ups), BENCH_ONNX_WASM (1; 0 skips the wasm rows),
 // BENCH_ONNX_TORCH (1; 0 skips PyTorch), BENCH_ONNX_PROFILE_STEPS (2; 0 skips the breakdown),
 // BENCH_ONNX_RSS_STEPS (200; 0 skips), BENCH_ONNX_RSS_CONFIG ("32x8"), BENCH_ONNX_LEARN (1; 0 skips).
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeWasmBackend } from '@resnet-ts/kernels/node';
-import { buildTrainingGraph, toGraphLayout } from '@resnet-ts/onnx';
+import { buildTrainingGraph, decodeOnnxModel, toGraphLayout } from '@resnet-ts/onnx';
 import { loadOnnxRuntime } from '@resnet-ts/onnx/node';
 import { onnxTrainingEngine } from '@resnet-ts/onnx-training/node';
 import { Optimizer, trainStep } from '@resnet-ts/trainer';
@@ -51,6 +51,12 @@ function row(config, size, batch, steps, seconds) {
   return { config, size, batch, steps, msPerStep: Math.round((seconds * 1000) / steps), imagesPerS: round(imagesPerS, 3), gflops: round(imagesPerS * gflop) };
 }
 
+/**
+ * Untimed steps before each timed row: onnxruntime's first two runs of a step graph are slow while
+ * its memory arena grows (measured 2.7 s, 2.0 s, then 1.1 s a step); every row gets the same.
+ */
+const WARMUP = 2;
+
 /** Times `steps` calls of `step` after `warmup`; seconds. */
 async function timeSteps(step, warmup, steps) {
   for (let i = 0; i < warmup; i++) await step();
@@ -65,7 +71,7 @@ async function onnxRow({ size, batch }, threads, steps) {
   const engine = await onnxTrainingEngine({ intraOpThreads: threads })({ model, optimizer: { type: 'adam' } });
   const data = batchOf(size, batch, 42);
   try {
-    const seconds = await timeSteps(() => engine.step(data, STEP_OPTIONS), 1, steps);
+    const seconds = await timeSteps(() => engine.step(data, STEP_OPTIONS), WARMUP, steps);
     return row(engine.name, size, batch, steps, seconds);
   } finally {
     engine.dispose();
@@ -80,7 +86,7 @@ async function wasmRow({ size, batch }, threads, steps) {
   const optimizer = new Optimizer({ type: 'adam' });
   const data = batchOf(size, batch, 42);
   try {
-    const seconds = await timeSteps(() => trainStep(model, optimizer, data, STEP_OPTIONS), 1, steps);
+    const seconds = await timeSteps(() => trainStep(model, optimizer, data, STEP_OPTIONS), WARMUP, steps);
     return row(`wasm ${started.threads} threads (trainer step, fused Adam)`, size, batch, steps, seconds);
   } finally {
     optimizer.dispose();
@@ -91,7 +97,7 @@ async function wasmRow({ size, batch }, threads, steps) {
 
 const TORCH_SCRIPT = `
 import json, sys, time, torch, torchvision
-size, batch, steps, threads = (int(a) for a in sys.argv[1:5])
+size, batch, steps, threads, warmup = (int(a) for a in sys.argv[1:6])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 model = torchvision.models.resnet50(num_classes=${CLASSES}).train()
@@ -105,7 +111,7 @@ def step():
     loss.backward()
     opt.step()
     return loss.item()
-step()
+for _ in range(warmup): step()
 t0 = time.perf_counter()
 for _ in range(steps): step()
 print(json.dumps({"seconds": time.perf_counter() - t0, "torch": torch.__version__, "threads": torch.get_num_threads()}))
@@ -120,22 +126,19 @@ function torchRow({ size, batch }, threads, steps) {
     found = probe();
     if (found.error || found.status !== 0) return { skipped: `PyTorch not available (${PYTHON} -c "import torch, torchvision": ${(found.error?.message ?? found.stderr).trim().split('\n').pop()}; apt-get install python3-torch python3-torchvision did not help)` };
   }
-  const result = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, String(size), String(batch), String(steps), String(threads)], { encoding: 'utf8', timeout: 1_800_000 });
+  const result = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, String(size), String(batch), String(steps), String(threads), String(WARMUP)], { encoding: 'utf8', timeout: 1_800_000 });
   if (result.status !== 0) return { skipped: `PyTorch run failed: ${result.stderr.trim().split('\n').pop()}` };
   const { seconds, torch } = JSON.parse(result.stdout.trim().split('\n').pop());
   return row(`pytorch ${torch} (torchvision resnet50, ${threads} threads)`, size, batch, steps, seconds);
 }
 
-/**
- * Which part of the step a node of the training graph belongs to, from buildTrainingGraph's node
- * names: optimizer nodes (and the gradient norm and clipping) are named after the weight key
- * (`conv1_conv/kernel/m_hat`, `.../grad_sq`), backward ones say `grad` (`conv1_conv/kernel_grad`,
- * `conv1_relu/relu_grad`), the rest is the training-mode forward pass with the loss.
- */
-function phaseOf(nodeName) {
-  if (/\/(kernel|bias|gamma|beta)\//.test(nodeName) || /^grad_(norm|sq_total)/.test(nodeName)) return 'optimizer';
-  if (/grad/.test(nodeName)) return 'backward';
-  return 'forward';
+/** Node name -> the part of the step it belongs to, from the graph's `nodePhases` (nodes are emitted phase by phase). */
+function phasesByNode(graph) {
+  const nodes = decodeOnnxModel(graph.bytes).graph.node;
+  const phases = new Map();
+  let index = 0;
+  for (const [phase, count] of Object.entries(graph.nodePhases)) for (let i = 0; i < count; i++) phases.set(nodes[index++].name, phase);
+  return phases;
 }
 
 /**
@@ -147,6 +150,7 @@ async function breakdown({ size, batch }, threads, steps) {
   await tf.setBackend('cpu');
   const model = createModel(MODEL, { inputShape: [size, size, 3], classes: CLASSES });
   const graph = buildTrainingGraph(model, { optimizer: { type: 'adam' }, labelSmoothing: 0, fromLogits: false, clipNorm: 0, topK: 5, batchSize: batch });
+  const phases = phasesByNode(graph);
   const prefix = path.join(os.tmpdir(), `bench-onnx-profile-${process.pid}`);
   const session = await ort.InferenceSession.create(graph.bytes, { intraOpNumThreads: threads, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: prefix });
   const zeros = (shape) => new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
@@ -161,7 +165,7 @@ async function breakdown({ size, batch }, threads, steps) {
   graph.weights.forEach((spec, i) => (feeds[spec.input] = new ort.Tensor('float32', toGraphLayout(Float32Array.from(weights[i]), spec.shape, spec.layout), spec.inputShape)));
   for (const spec of graph.slots) feeds[spec.input] = zeros(spec.inputShape);
   try {
-    for (let i = 0; i < steps + 1; i++) await session.run(feeds);
+    for (let i = 0; i < steps + WARMUP; i++) await session.run(feeds);
     await session.endProfiling();
   } finally {
     await session.release();
@@ -173,16 +177,19 @@ async function breakdown({ size, batch }, threads, steps) {
   if (!file) throw new Error(`onnxruntime wrote no profile next to ${prefix}`);
   const events = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
   fs.rmSync(path.join(dir, file), { force: true });
-  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.dur / 1000);
-  const runMs = runs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, runs.length - 1);
+  const sessionRuns = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
+  const timed = sessionRuns.slice(WARMUP).map((e) => e.dur / 1000);
+  const runMs = timed.reduce((a, b) => a + b, 0) / Math.max(1, timed.length);
   const byPhase = {};
   const byOp = {};
-  // Skip the first run (allocation, first-touch) like the timed rows' warm-up.
-  const firstRunEnd = events.find((e) => e.cat === 'Session' && e.name === 'model_run');
-  const cutoff = firstRunEnd ? firstRunEnd.ts + firstRunEnd.dur : 0;
+  // Skip the warm-up runs, as the timed rows do.
+  const lastWarmup = sessionRuns[WARMUP - 1];
+  const cutoff = lastWarmup ? lastWarmup.ts + lastWarmup.dur : 0;
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < cutoff) continue;
-    const phase = phaseOf(e.args?.node_name ?? e.name);
+    // A kernel event is named `<node name>_kernel_time`; nodes onnxruntime adds or fuses while
+    // optimizing have names the graph never had.
+    const phase = phases.get(e.name.slice(0, -'_kernel_time'.length)) ?? 'added by onnxruntime';
     const op = `${phase} ${e.args?.op_name ?? '?'}`;
     byPhase[phase] = (byPhase[phase] ?? 0) + e.dur / 1000 / steps;
     byOp[op] = (byOp[op] ?? 0) + e.dur / 1000 / steps;
@@ -238,7 +245,7 @@ function report(rows, row) {
 
 export async function run(context) {
   const threads = envInt('BENCH_ONNX_THREADS', 2);
-  const steps = envInt('BENCH_ONNX_STEPS', 3);
+  const steps = envInt('BENCH_ONNX_STEPS', 5);
   const configs = configsOf(process.env.BENCH_ONNX_CONFIGS || '64x32,224x8');
   const rows = [];
   const ratios = {};

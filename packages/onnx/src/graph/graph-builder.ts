@@ -33,6 +33,11 @@ export class OnnxGraphBuilder {
     return unique;
   }
 
+  /** How many nodes the graph has so far. */
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
   isGraphInput(name: string): boolean {
     return this.inputs.some((input) => input.name === name);
   }

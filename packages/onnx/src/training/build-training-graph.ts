@@ -105,10 +105,12 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
     records.push({ call, backward: trained.backward });
   }
 
+  const forwardNodes = graph.nodeCount;
   const outputs = values.get(modelOutput.id)!.name;
   const { loss, outputGradient } = crossEntropy(ops, labels, outputs, classes, resolved);
   const { correct, topKCorrect } = correctCounts(ops, labels, outputs, Math.min(resolved.topK, classes));
 
+  const lossNodes = graph.nodeCount - forwardNodes;
   // Backward: calls in reverse order, summing the gradients of tensors read by several calls.
   const pending = new Map<number, string[]>([[modelOutput.id, [outputGradient]]]);
   for (const { call, backward } of [...records].reverse()) {
@@ -127,6 +129,7 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
     });
   }
 
+  const backwardNodes = graph.nodeCount - forwardNodes - lossNodes;
   const trainableVariables = model.weights.filter((w) => trainable.has(w));
   for (const variable of trainableVariables) {
     if (!gradients.has(variable)) throw new OnnxExportError(`Weight '${variable.originalName}': no gradient reaches it from the loss; freeze its layer (trainable = false)`);
@@ -138,6 +141,7 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
     gradients,
     scalars: { lr, step, weightDecay },
   });
+  const nodePhases = { forward: forwardNodes, loss: lossNodes, backward: backwardNodes, optimizer: graph.nodeCount - forwardNodes - lossNodes - backwardNodes };
 
   // Outputs.
   const scalarOutput = (name: string) => {
@@ -150,6 +154,7 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
     weights: [],
     slots: step_.slots,
     outputs: { loss: scalarOutput(loss), correct: scalarOutput(correct), topKCorrect: scalarOutput(topKCorrect), gradNorm: scalarOutput(step_.gradNorm) },
+    nodePhases,
   };
   for (const variable of model.weights) {
     const input = weightInputs.get(variable)!;

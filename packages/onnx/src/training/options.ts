@@ -49,6 +49,12 @@ export interface TrainingGraph {
    * the global L2 norm of the gradients before clipping.
    */
   outputs: { loss: string; correct: string; topKCorrect: string; gradNorm: string };
+  /**
+   * How many of the graph's nodes, in order, belong to each part of the step (the forward pass, the
+   * loss and counts, the backward pass, the optimizer with the gradient norm; the rest emit outputs):
+   * for profilers, which report time per node.
+   */
+  nodePhases: { forward: number; loss: number; backward: number; optimizer: number };
   /** With `outputGradients`: each trainable weight's raw gradient, in `weights` order. */
   gradients?: Array<{ key: string; output: string }>;
 }
