@@ -4,12 +4,14 @@
 // thread count, in the same run; ratios onnx/pytorch and onnx/wasm (targets: >= 1.0 at 64x64 b32,
 // never below 0.7). Then where an onnx step goes (onnxruntime's profiler: forward, backward by op
 // type, optimizer; the engine's time outside the session: copies and binding), resident memory over
-// many steps, and the synthetic-shapes learning run of the CLI on the onnx engine (pass/fail).
+// many steps, the synthetic-shapes learning run of the CLI on the onnx engine (pass/fail), and the
+// notebook's SIGNS job on it (time and held-out accuracy).
 //
 // Knobs (environment): BENCH_ONNX_THREADS (2), BENCH_ONNX_CONFIGS ("64x32,224x8": size x batch),
 // BENCH_ONNX_STEPS (5 timed steps after 2 warm-ups), BENCH_ONNX_WASM (1; 0 skips the wasm rows),
 // BENCH_ONNX_TORCH (1; 0 skips PyTorch), BENCH_ONNX_PROFILE_STEPS (2; 0 skips the breakdown),
-// BENCH_ONNX_RSS_STEPS (200; 0 skips), BENCH_ONNX_RSS_CONFIG ("32x8"), BENCH_ONNX_LEARN (1; 0 skips).
+// BENCH_ONNX_RSS_STEPS (200; 0 skips), BENCH_ONNX_RSS_CONFIG ("32x8"), BENCH_ONNX_LEARN (1; 0 skips),
+// BENCH_ONNX_SIGNS (1; 0 skips the notebook's SIGNS job on the onnx engine, about 8 minutes).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -227,10 +229,44 @@ function learningRun() {
     const t0 = performance.now();
     const result = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 1_800_000 });
     const seconds = Math.round((performance.now() - t0) / 1000);
-    if (result.status !== 0) return { config: 'learning: resnet18 synthetic shapes, 192 steps, --engine onnx', result: `FAIL (exit ${result.status}: ${result.stderr.trim().split('\n').pop()})`, seconds };
+    if (result.status !== 0) return { config: 'learning: resnet18 synthetic shapes, 192 steps, --engine onnx', result: `FAIL (exit ${result.status}: ${result.stderr.trim().split('\n').pop()})`, seconds, pass: false };
     const { evaluation, steps, history } = JSON.parse(result.stdout);
     const pass = steps === 192 && evaluation.accuracy >= 0.9 && (history[0].val_accuracy ?? 1) < 0.9;
-    return { config: 'learning: resnet18 synthetic shapes, 192 steps, --engine onnx', result: `${pass ? 'pass' : 'FAIL'} (val accuracy ${evaluation.accuracy.toFixed(3)}, bar 0.9)`, seconds };
+    return { config: 'learning: resnet18 synthetic shapes, 192 steps, --engine onnx', result: `${pass ? 'pass' : 'FAIL'} (val accuracy ${evaluation.accuracy.toFixed(3)}, bar 0.9)`, seconds, pass };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The notebook's job on the onnx engine: `resnet train --data <shared>/datasets/signs --engine onnx`
+ * (ResNet50 64x64, 20 epochs of 32, Adam; 864 train images), its wall time, and its accuracy on the
+ * val images that are not copies of train images (the `_dup` files are left out). Targets: <= 8
+ * minutes and >= 93 %.
+ */
+function signsRun(sharedDir) {
+  const config = 'SIGNS: resnet50 64x64, 20 epochs of 32, --engine onnx (the notebook\'s job)';
+  const data = path.join(sharedDir, 'datasets', 'signs');
+  if (!fs.existsSync(path.join(data, 'train'))) return { config, result: `skipped (${data} is absent)` };
+  if (!fs.existsSync(cli)) return { config, result: 'skipped (apps/cli is not built)' };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-onnx-signs-'));
+  try {
+    const run = path.join(work, 'run');
+    const t0 = performance.now();
+    const trained = spawnSync(process.execPath, [cli, 'train', '--data', data, '--engine', 'onnx', '--seed', '0', '--out', run, '--json'], { cwd: work, encoding: 'utf8', timeout: 3_600_000 });
+    const seconds = Math.round((performance.now() - t0) / 1000);
+    if (trained.status !== 0) return { config, pass: false, result: `FAIL (exit ${trained.status}: ${trained.stderr.trim().split('\n').pop()})`, seconds };
+    const heldOut = path.join(work, 'held-out');
+    for (const label of fs.readdirSync(path.join(data, 'val'))) {
+      fs.mkdirSync(path.join(heldOut, label), { recursive: true });
+      for (const file of fs.readdirSync(path.join(data, 'val', label)).filter((f) => !f.includes('_dup'))) fs.copyFileSync(path.join(data, 'val', label, file), path.join(heldOut, label, file));
+    }
+    const evaluated = spawnSync(process.execPath, [cli, 'evaluate', run, '--data', heldOut, '--split', 'all', '--json'], { cwd: work, encoding: 'utf8', timeout: 600_000 });
+    if (evaluated.status !== 0) return { config, pass: false, result: `FAIL (evaluate exit ${evaluated.status}: ${evaluated.stderr.trim().split('\n').pop()})`, seconds };
+    const { accuracy, count } = JSON.parse(evaluated.stdout);
+    const valAccuracy = JSON.parse(trained.stdout).evaluation.accuracy;
+    const pass = seconds <= 480 && accuracy >= 0.93;
+    return { config, pass, result: `${pass ? 'pass' : 'FAIL'} (${seconds} s, bar 480; held-out accuracy ${accuracy.toFixed(3)} on ${count} val images without copies of train images, bar 0.93; all of val ${valAccuracy.toFixed(3)})`, seconds };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -288,6 +324,7 @@ export async function run(context) {
     notes.push(`RSS ${rss.before} -> ${rss.after} MB over ${rssSteps - rss.warm} steps: ${Math.abs(grew) <= Math.max(16, rss.before * 0.02) ? 'flat' : `GROWS by ${grew} MB`}`);
   }
   if (envInt('BENCH_ONNX_LEARN', 1) > 0) report(rows, learningRun());
+  if (envInt('BENCH_ONNX_SIGNS', 1) > 0) report(rows, signsRun(context.sharedDir));
   notes.push(`GFLOP/s = images/s x 3 x forward GFLOP (${FORWARD_GFLOP_224} at 224x224, scaled by pixel count); timings on a shared machine are upper bounds`);
   notes.push(`load average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   return { rows, ratios, notes };
