@@ -96,6 +96,9 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       // 15 % of 30 images (5) per class are held out: 50 training images, 2 steps.
       expect(scratch.points).toBe(2);
       const scratchAccuracy = await demo.heldOutAccuracy();
+      // From scratch there is no last stage to fine-tune: the box shows only once a start is loaded.
+      const fineTuneBox = demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)');
+      await expect(fineTuneBox.isVisible()).resolves.toBe(false);
 
       const report = await demo.startFromUrl(`${server.url}fixtures/backbone/model.json`);
       expect(report).toContain('Loaded small_resnet (32×32');
@@ -122,7 +125,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       await demo.page.screenshot({ path: join(outputDir, 'pretrained-start-390.png'), fullPage: true });
 
       // Fine-tuning the last stage trains on the images (conv3 of this small ResNet) and scores again.
-      await demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)').check();
+      await fineTuneBox.check();
       const fineTuned = await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25, lr: 0.001 });
       expect(fineTuned.points).toBe(2);
       await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('fine-tuning conv3 and the head of small_resnet on 50 images');
@@ -133,6 +136,10 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       // The trained model is the start's backbone with the new head: it predicts the user's classes.
       const ranked = await demo.predict(images[1][0]);
       expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
+      // Back to from scratch, the ticked box hides and unticks: it cannot be in effect unseen.
+      await demo.startFromNothing();
+      await expect(fineTuneBox.isVisible()).resolves.toBe(false);
+      await expect(fineTuneBox.isChecked()).resolves.toBe(false);
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);
     } finally {
