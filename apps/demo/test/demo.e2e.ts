@@ -310,6 +310,10 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         await demo.page.getByTestId('summary').waitFor();
         expect(Number((await demo.page.getByTestId('total-params').textContent())?.replace(/,/g, ''))).toBeGreaterThan(1e6);
         await page.screenshot({ path: join(outputDir, `${backend}-model.png`), fullPage: true });
+        // On a phone the layer table wraps to the screen's width: neither it nor the page scrolls sideways.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expect(demo.sidewaysOverflow()).resolves.toEqual({ page: 0, layerTable: 0 });
+        await page.screenshot({ path: join(outputDir, `${backend}-model-390.png`), fullPage: true });
         console.log(`[demo e2e] ${backend} (${active.text}): ${STEPS} training steps in ${trainSeconds.toFixed(1)} s; top-1 ${before[0].className} ${before[0].probability.toFixed(4)}`);
 
         expect(await demo.errorText()).toBe('');
