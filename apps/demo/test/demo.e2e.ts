@@ -96,6 +96,12 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       // 15 % of 30 images (5) per class are held out: 50 training images, 2 steps.
       expect(scratch.points).toBe(2);
       const scratchAccuracy = await demo.heldOutAccuracy();
+      // Both runs are seeded (initial weights, image order, held-out split): the same form trains
+      // the same, so the comparison below does not vary between runs.
+      const scratchLosses = await demo.chartLosses();
+      await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25 });
+      await expect(demo.chartLosses()).resolves.toEqual(scratchLosses);
+      await expect(demo.heldOutAccuracy()).resolves.toBe(scratchAccuracy);
       // From scratch there is no last stage to fine-tune: the box shows only once a start is loaded.
       const fineTuneBox = demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)');
       await expect(fineTuneBox.isVisible()).resolves.toBe(false);
@@ -109,6 +115,9 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       expect(pretrained.points).toBe(80);
       await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('the head of small_resnet on the cached features of 50 images (backbone frozen)');
       const pretrainedAccuracy = await demo.heldOutAccuracy();
+      const pretrainedLosses = await demo.chartLosses();
+      await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 40, batchSize: 25, lr: 0.01 });
+      await expect(demo.chartLosses()).resolves.toEqual(pretrainedLosses);
       console.log(`[demo e2e] held-out accuracy: from scratch ${scratchAccuracy.toFixed(2)}, pretrained start ${pretrainedAccuracy.toFixed(2)}`);
       expect(pretrainedAccuracy).toBeGreaterThan(scratchAccuracy);
       expect(pretrainedAccuracy).toBeGreaterThanOrEqual(0.7);
