@@ -20,7 +20,7 @@ export class NonFiniteLossError extends Error {
     // clip maps NaN to the bound): then the gradients are what broke, and the message says so.
     const what =
       Number.isFinite(loss) && gradNorm !== undefined
-        ? `The gradient norm became ${messageNumber(gradNorm)} (loss ${messageNumber(loss)})`
+        ? `The gradient norm became ${messageNumber(gradNorm)}, with the loss at ${messageNumber(loss)},`
         : `Loss became ${messageNumber(loss)}`;
     super(
       `${what} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step + 1}); training stopped. ` +
