@@ -37,8 +37,9 @@ describe.skipIf(!chromiumAvailable())('demo training per backend in Chromium', (
         return context.skip();
       }
       // The form's smallest synthetic set (8 images) as one batch, two steps: the least that shows
-      // the loss fall. (Four "My images" in one batch stayed at exactly ln 2 on webgpu, weights
-      // unchanged, where wasm learns: not understood yet, see the README's Tests section.)
+      // the loss fall. (Not a circle and a square on one background from "My images": a new
+      // ResNet-10 at 32x32 sees only the images' top-left corner, so every gradient is exactly 0
+      // on any backend; see the README's Tests section.)
       const steps = 2;
       const training = await demo.train({ architecture: 'resnet10', inputSize: 32, classes: 2, images: 8, epochs: steps, batchSize: 8 });
       const losses = await demo.chartLosses();

@@ -296,4 +296,15 @@ export class DemoPage {
     const error = this.page.getByTestId('error');
     return (await error.isVisible()) ? ((await error.textContent()) ?? '') : '';
   }
+
+  /** How far the page, and the Model tab's layer table in its own box, are wider than what shows (0: they fit). */
+  async sidewaysOverflow(): Promise<{ page: number; layerTable: number }> {
+    return this.page.evaluate(() => {
+      const box = document.querySelector('.table-scroll');
+      return {
+        page: Math.max(0, document.scrollingElement!.scrollWidth - innerWidth),
+        layerTable: box ? box.scrollWidth - box.clientWidth : 0,
+      };
+    });
+  }
 }

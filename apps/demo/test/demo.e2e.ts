@@ -96,6 +96,15 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       // 15 % of 30 images (5) per class are held out: 50 training images, 2 steps.
       expect(scratch.points).toBe(2);
       const scratchAccuracy = await demo.heldOutAccuracy();
+      // Both runs are seeded (initial weights, image order, held-out split): the same form trains
+      // the same, so the comparison below does not vary between runs.
+      const scratchLosses = await demo.chartLosses();
+      await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25 });
+      await expect(demo.chartLosses()).resolves.toEqual(scratchLosses);
+      await expect(demo.heldOutAccuracy()).resolves.toBe(scratchAccuracy);
+      // From scratch there is no last stage to fine-tune: the box shows only once a start is loaded.
+      const fineTuneBox = demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)');
+      await expect(fineTuneBox.isVisible()).resolves.toBe(false);
 
       const report = await demo.startFromUrl(`${server.url}fixtures/backbone/model.json`);
       expect(report).toContain('Loaded small_resnet (32×32');
@@ -106,6 +115,9 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       expect(pretrained.points).toBe(80);
       await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('the head of small_resnet on the cached features of 50 images (backbone frozen)');
       const pretrainedAccuracy = await demo.heldOutAccuracy();
+      const pretrainedLosses = await demo.chartLosses();
+      await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 40, batchSize: 25, lr: 0.01 });
+      await expect(demo.chartLosses()).resolves.toEqual(pretrainedLosses);
       console.log(`[demo e2e] held-out accuracy: from scratch ${scratchAccuracy.toFixed(2)}, pretrained start ${pretrainedAccuracy.toFixed(2)}`);
       expect(pretrainedAccuracy).toBeGreaterThan(scratchAccuracy);
       expect(pretrainedAccuracy).toBeGreaterThanOrEqual(0.7);
@@ -122,7 +134,7 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       await demo.page.screenshot({ path: join(outputDir, 'pretrained-start-390.png'), fullPage: true });
 
       // Fine-tuning the last stage trains on the images (conv3 of this small ResNet) and scores again.
-      await demo.page.getByLabel('Fine-tune the last stage too (trains on the images: slower)').check();
+      await fineTuneBox.check();
       const fineTuned = await demo.trainOwn({ architecture: 'resnet18', inputSize: 32, epochs: 1, batchSize: 25, lr: 0.001 });
       expect(fineTuned.points).toBe(2);
       await expect(demo.page.getByTestId('info').textContent()).resolves.toContain('fine-tuning conv3 and the head of small_resnet on 50 images');
@@ -133,6 +145,10 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
       // The trained model is the start's backbone with the new head: it predicts the user's classes.
       const ranked = await demo.predict(images[1][0]);
       expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
+      // Back to from scratch, the ticked box hides and unticks: it cannot be in effect unseen.
+      await demo.startFromNothing();
+      await expect(fineTuneBox.isVisible()).resolves.toBe(false);
+      await expect(fineTuneBox.isChecked()).resolves.toBe(false);
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);
     } finally {
@@ -303,6 +319,10 @@ describe.skipIf(!chromiumAvailable())('demo in Chromium', () => {
         await demo.page.getByTestId('summary').waitFor();
         expect(Number((await demo.page.getByTestId('total-params').textContent())?.replace(/,/g, ''))).toBeGreaterThan(1e6);
         await page.screenshot({ path: join(outputDir, `${backend}-model.png`), fullPage: true });
+        // On a phone the layer table wraps to the screen's width: neither it nor the page scrolls sideways.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expect(demo.sidewaysOverflow()).resolves.toEqual({ page: 0, layerTable: 0 });
+        await page.screenshot({ path: join(outputDir, `${backend}-model-390.png`), fullPage: true });
         console.log(`[demo e2e] ${backend} (${active.text}): ${STEPS} training steps in ${trainSeconds.toFixed(1)} s; top-1 ${before[0].className} ${before[0].probability.toFixed(4)}`);
 
         expect(await demo.errorText()).toBe('');

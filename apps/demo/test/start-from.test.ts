@@ -25,7 +25,7 @@ describe('"Start from" weights files', () => {
       expect(start.report).toMatch(/^Loaded Keras weights from pretrained\.h5 into resnet18 \(32×32\): \d+ layers loaded, skipped predictions \(the head, new for your classes\)/);
       expect(start.normalization).toBe('torch');
       const before = tf.memory().numTensors;
-      const { model, card } = await classifierFromStart(start, ['cat', 'dog', 'bird']);
+      const { model, card } = await classifierFromStart(start, ['cat', 'dog', 'bird'], { seed: 0 });
       expect(model.outputs[0].shape).toEqual([null, 3]);
       expect(card.classNames).toEqual(['cat', 'dog', 'bird']);
       // The classifier has its own copy of the backbone: same values, other tensors.
@@ -34,6 +34,23 @@ describe('"Start from" weights files', () => {
       expect(Array.from(weight(model).dataSync().slice(0, 8))).toEqual(Array.from(weight(start.model).dataSync().slice(0, 8)));
       model.dispose();
       expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      disposeStart(start);
+    }
+  });
+
+  it('gives the new head the same initial weights for the same seed, and others for another seed', async () => {
+    const start = await loadStart({ kind: 'files', files: [await kerasFile('seeded.h5')] }, { architecture: 'resnet18', inputSize: 32 });
+    try {
+      const headKernel = async (seed: number) => {
+        const { model } = await classifierFromStart(start, ['cat', 'dog'], { seed });
+        const values = Array.from(model.getLayer('predictions').getWeights()[0].dataSync());
+        model.dispose();
+        return values;
+      };
+      const first = await headKernel(0);
+      expect(await headKernel(0)).toEqual(first);
+      expect(await headKernel(1)).not.toEqual(first);
     } finally {
       disposeStart(start);
     }

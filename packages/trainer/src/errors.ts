@@ -1,4 +1,5 @@
 import type { EpochLogs } from './callbacks/types';
+import { messageNumber } from './message-number';
 
 /**
  * Thrown when a training step produces a NaN or infinite loss or gradient. No weights were updated
@@ -17,7 +18,10 @@ export class NonFiniteLossError extends Error {
   ) {
     // The loss can stay finite over NaN weights (cross-entropy clips its probabilities, and wasm's
     // clip maps NaN to the bound): then the gradients are what broke, and the message says so.
-    const what = Number.isFinite(loss) && gradNorm !== undefined ? `The gradient norm became ${gradNorm} (loss ${loss})` : `Loss became ${loss}`;
+    const what =
+      Number.isFinite(loss) && gradNorm !== undefined
+        ? `The gradient norm became ${messageNumber(gradNorm)}, with the loss at ${messageNumber(loss)},`
+        : `Loss became ${messageNumber(loss)}`;
     super(
       `${what} at epoch ${epoch + 1}, batch ${batch + 1} (step ${step + 1}); training stopped. ` +
         (lastCheckpointStep === null

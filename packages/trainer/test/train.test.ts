@@ -63,9 +63,15 @@ describe('train', () => {
 
   it('names the gradients, not the loss, when only the gradients are not finite', () => {
     // wasm's clip maps NaN to its bound: NaN weights can give a finite cross-entropy (-log 1e-7).
-    const error = new NonFiniteLossError(0, 0, 0, 16.118095, [], null, NaN);
-    expect(error.message).toMatch(/^The gradient norm became NaN \(loss 16.118095\) at epoch 1, batch 1 \(step 1\); training stopped/);
-    expect(new NonFiniteLossError(0, 0, 0, NaN, [], null, NaN).message).toMatch(/^Loss became NaN at epoch 1/);
+    const error = new NonFiniteLossError(0, 0, 0, 16.118095650958, [], null, NaN);
+    expect(error.message).toMatch(/^The gradient norm became NaN \(not a number\), with the loss at 16.12, at epoch 1, batch 1 \(step 1\); training stopped/);
+    expect(new NonFiniteLossError(0, 0, 0, NaN, [], null, NaN).message).toMatch(/^Loss became NaN \(not a number\) at epoch 1/);
+  });
+
+  it('shows the loss and norm to 4 significant digits, and infinities in words', () => {
+    expect(new NonFiniteLossError(0, 0, 0, 0.69314718055994, [], null, Infinity).message).toMatch(/^The gradient norm became infinity, with the loss at 0.6931, at/);
+    expect(new NonFiniteLossError(0, 0, 0, -Infinity, [], null, 1).message).toMatch(/^Loss became minus infinity at/);
+    expect(new NonFiniteLossError(0, 0, 0, 1.23456789e-9, [], null, NaN).message).toMatch(/with the loss at 1.235e-9,/);
   });
 
   it('stops on a NaN loss with a clear error and keeps the last good checkpoint', async () => {
@@ -81,7 +87,7 @@ describe('train', () => {
     };
     const error = await train({ model, train: randomDataset(16, 3, 8), epochs: 3, batchSize: 8, store, callbacks: [poison] }).catch((e) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
-    expect(error.message).toMatch(/Loss became NaN at epoch 2, batch 1 \(step 3\).*last good checkpoint \(step 2\) was kept/);
+    expect(error.message).toMatch(/Loss became NaN \(not a number\) at epoch 2, batch 1 \(step 3\).*last good checkpoint \(step 2\) was kept/);
     const last = await store.load('last');
     expect(last!.state.step).toBe(2);
     expect(last!.state.epoch).toBe(1);

@@ -5,6 +5,7 @@
  * sentence that says what to do.
  */
 import { h } from '../ui/dom';
+import { waitForFirstFrame } from './first-frame';
 
 type Listener = (running: boolean) => void;
 
@@ -69,11 +70,12 @@ export class Camera {
     else await this.start();
   }
 
-  /** The current frame as a PNG blob, cropped to a centred square. */
+  /** The current frame as a PNG blob, cropped to a centred square; right after the start, the first frame. */
   async capture(): Promise<Blob> {
     if (!this.stream) throw new Error('Start the camera before capturing.');
+    await waitForFirstFrame(this.source);
+    if (!this.stream) throw new Error('The camera was stopped before it sent a picture.');
     const { videoWidth: w, videoHeight: ht } = this.source;
-    if (w === 0 || ht === 0) throw new Error('The camera has not delivered a frame yet; try again in a moment.');
     const side = Math.min(w, ht);
     const canvas = new OffscreenCanvas(side, side);
     canvas.getContext('2d')!.drawImage(this.source, (w - side) / 2, (ht - side) / 2, side, side, 0, 0, side, side);

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainerCallback } from '@resnet-ts/trainer';
+import { messageNumber } from '../ui/message-number';
 
 export class BrokenRunError extends Error {
   constructor(
@@ -47,7 +48,7 @@ export function createRunGuard(): RunGuard {
   device?.addEventListener('uncapturederror', onError);
   const check = (step: number, loss: number, accuracy: number) => {
     if (deviceError) throw new BrokenRunError(backend, `the GPU reported an error at step ${step}: ${deviceError}`);
-    if (!Number.isFinite(loss)) throw new BrokenRunError(backend, `the loss became ${loss} at step ${step}.`);
+    if (!Number.isFinite(loss)) throw new BrokenRunError(backend, `the loss became ${messageNumber(loss)} at step ${step}.`);
     if (loss === 0 && accuracy === 0) {
       throw new BrokenRunError(backend, `step ${step} read a loss of 0 with 0 % accuracy, which cannot both be true: the backend returned zeros.`);
     }

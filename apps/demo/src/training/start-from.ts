@@ -141,9 +141,10 @@ function assertOnlyHeadSkipped(result: LoadKerasWeightsResult, headLayer: string
 
 /**
  * A fresh classifier for `classNames`: a copy of the start's backbone (its own weights, so
- * training or disposing it leaves the start as it is) with a new softmax head.
+ * training or disposing it leaves the start as it is) with a new softmax head, initialised from
+ * `seed` (the recipe's model seed), so that two runs from one start begin identical.
  */
-export async function classifierFromStart(start: PretrainedStart, classNames: readonly string[]): Promise<{ model: tf.LayersModel; card: ModelCard }> {
+export async function classifierFromStart(start: PretrainedStart, classNames: readonly string[], { seed }: { seed: number }): Promise<{ model: tf.LayersModel; card: ModelCard }> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await start.model.save(
     tf.io.withSaveHandler(async (saved) => {
@@ -156,7 +157,9 @@ export async function classifierFromStart(start: PretrainedStart, classNames: re
   const features = copy.layers[headStart].input as tf.SymbolicTensor;
   // The copy's old head is not part of the classifier: free its weights now.
   copy.layers.slice(headStart).forEach((layer) => layer.dispose());
-  const predictions = tf.layers.dense({ units: classNames.length, activation: 'softmax', name: 'predictions' });
+  // Keras's glorot_uniform, seeded (a uniform draw takes any seed, 0 included).
+  const kernelInitializer = tf.initializers.glorotUniform({ seed });
+  const predictions = tf.layers.dense({ units: classNames.length, activation: 'softmax', name: 'predictions', kernelInitializer });
   const model = tf.model({ inputs: copy.inputs, outputs: predictions.apply(features) as tf.SymbolicTensor, name: copy.name });
   const card = cardFor(start, classNames);
   return { model, card };

@@ -32,7 +32,10 @@ export interface StartedRun {
 export interface StartedRunOptions {
   fineTune: boolean;
   augmentation: boolean | AugmentationOptions;
+  /** Seed of the image order and augmentation. */
   seed: number;
+  /** Seed of the new head's initial weights. */
+  modelSeed: number;
 }
 
 export async function prepareStartedRun(
@@ -42,7 +45,7 @@ export async function prepareStartedRun(
   classNames: readonly string[],
   options: StartedRunOptions,
 ): Promise<StartedRun> {
-  const { model, card } = await classifierFromStart(start, classNames);
+  const { model, card } = await classifierFromStart(start, classNames, { seed: options.modelSeed });
   try {
     const size = start.inputSize;
     if (options.fineTune) {

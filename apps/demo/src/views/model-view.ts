@@ -62,6 +62,16 @@ function renderDiagram(groups: StageGroup[]): HTMLElement {
   );
 }
 
+/**
+ * `text` with a line-break opportunity (`<wbr>`) before each match of `at`, so a narrow table wraps
+ * `conv2_block1_1_conv` after its `_`s and `BatchNormalization` at its words, not mid-word.
+ */
+function breakable(text: string, at: RegExp): (string | HTMLElement)[] {
+  return text.split(at).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]));
+}
+const AFTER_UNDERSCORE = /(?<=_)/;
+const BEFORE_CAPITAL = /(?=[A-Z])/;
+
 function renderTable({ rows, totalParams, trainableParams, nonTrainableParams }: ModelSummary): HTMLElement {
   return h(
     'div',
@@ -71,7 +81,7 @@ function renderTable({ rows, totalParams, trainableParams, nonTrainableParams }:
       { class: 'summary', 'data-testid': 'summary' },
       h('caption', {}, `${rows.length} layers`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Output shape'), h('th', { scope: 'col', class: 'num' }, 'Params'))),
-      h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.name), h('td', {}, r.className), h('td', {}, shapeText(r.outputShape)), h('td', { class: 'num' }, formatCount(r.params))))),
+      h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, ...breakable(r.name, AFTER_UNDERSCORE)), h('td', {}, ...breakable(r.className, BEFORE_CAPITAL)), h('td', {}, shapeText(r.outputShape)), h('td', { class: 'num' }, formatCount(r.params))))),
       h(
         'tfoot',
         {},

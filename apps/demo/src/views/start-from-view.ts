@@ -2,7 +2,7 @@
  * The "Start from" fieldset of the Train tab: nothing (train from scratch), a model URL, or model
  * files. Loading reports what was loaded and what was left out (the head). With a start the
  * backbone stays frozen and the head trains on cached features, unless "Fine-tune the last stage"
- * is ticked.
+ * is ticked; that box shows only while a start is loaded (there is no stage to fine-tune from scratch).
  */
 import { imagenetWeightsSource } from '@resnet-ts/zoo';
 import { disposeStart, loadStart, type PretrainedStart, type StartFormModel, type StartSource } from '../training/start-from';
@@ -27,6 +27,12 @@ export class StartFromView {
   readonly element: HTMLElement;
   private loaded: PretrainedStart | undefined;
   private readonly fineTuneBox = h('input', { type: 'checkbox', id: 'fine-tune-last-stage' });
+  private readonly fineTuneField = h(
+    'div',
+    { class: 'check', hidden: true },
+    this.fineTuneBox,
+    h('label', { for: this.fineTuneBox.id }, 'Fine-tune the last stage too (trains on the images: slower)'),
+  );
   private readonly status = h('p', { class: 'start-status hint', 'data-testid': 'start-status', 'aria-live': 'polite' }, 'Training starts from random weights.');
 
   constructor(private readonly deps: StartFromDeps) {
@@ -73,7 +79,7 @@ export class StartFromView {
       urlFields,
       fileFields,
       this.status,
-      h('div', { class: 'check' }, this.fineTuneBox, h('label', { for: this.fineTuneBox.id }, 'Fine-tune the last stage too (trains on the images: slower)')),
+      this.fineTuneField,
     );
   }
 
@@ -82,8 +88,9 @@ export class StartFromView {
     return this.loaded;
   }
 
+  /** Whether to fine-tune the last stage too; never true without a start. */
   get fineTune(): boolean {
-    return this.fineTuneBox.checked;
+    return this.loaded !== undefined && this.fineTuneBox.checked;
   }
 
   private async load(source: StartSource): Promise<void> {
@@ -105,6 +112,9 @@ export class StartFromView {
   private replace(start: PretrainedStart | undefined, message: string): void {
     if (this.loaded !== start) disposeStart(this.loaded);
     this.loaded = start;
+    this.fineTuneField.hidden = !start;
+    // From scratch the box is hidden, and unticked so that it does not come back ticked later.
+    if (!start) this.fineTuneBox.checked = false;
     this.status.textContent = message;
     this.deps.onChange(start);
   }

@@ -233,6 +233,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
         fineTune: startFrom.fineTune,
         augmentation: recipe.data.augmentation,
         seed: recipe.data.seed,
+        modelSeed: recipe.model.seed,
       });
     } else {
       dataset = buildDataset(recipe, own);
@@ -259,6 +260,8 @@ export async function createTrainView({ state, notices, camera, session }: Train
         includeTop: true,
         classifierActivation: 'softmax',
         zeroInitResidual: recipe.model.zeroInitResidual,
+        // Seeded: two runs of one form start from the same weights, so their results compare.
+        seed: recipe.model.seed,
       };
       const model = createModel(arch, options);
       injectFault(model, requestedFault());
