@@ -8,7 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainerCallback } from '@resnet-ts/trainer';
-import { messageNumber } from '../ui/message-number';
+
+/** A non-finite loss in the trainer's words (its NonFiniteLossError says them the same way). */
+const nonFiniteInWords = (value: number) => (Number.isNaN(value) ? 'NaN (not a number)' : value > 0 ? 'infinity' : 'minus infinity');
 
 export class BrokenRunError extends Error {
   constructor(
@@ -48,7 +50,7 @@ export function createRunGuard(): RunGuard {
   device?.addEventListener('uncapturederror', onError);
   const check = (step: number, loss: number, accuracy: number) => {
     if (deviceError) throw new BrokenRunError(backend, `the GPU reported an error at step ${step}: ${deviceError}`);
-    if (!Number.isFinite(loss)) throw new BrokenRunError(backend, `the loss became ${messageNumber(loss)} at step ${step}.`);
+    if (!Number.isFinite(loss)) throw new BrokenRunError(backend, `the loss became ${nonFiniteInWords(loss)} at step ${step}.`);
     if (loss === 0 && accuracy === 0) {
       throw new BrokenRunError(backend, `step ${step} read a loss of 0 with 0 % accuracy, which cannot both be true: the backend returned zeros.`);
     }
