@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OnnxExportError } from '../src/errors';
 import { buildTrainingGraph, type TrainingGraphOptions } from '../src/training';
 import { useFastConv2DFilterGradient, restoreConv2DFilterGradient } from './conv-filter-gradient';
+import { seededValues } from '../../../test-support/seeded-values';
 import { buildMiniResNet } from './helpers';
 import { gradientErrors, normRelativeError, referenceGradients, restoreWeights, runTrainingGraph, seededBatch, snapshotWeights } from './training-helpers';
 
@@ -62,6 +63,30 @@ describe('buildTrainingGraph: gradients and BatchNorm statistics equal tfjs cpu'
       const before = snapshotWeights(model);
       const reference = referenceGradients(model, batch, { labelSmoothing: 0, fromLogits: false });
       restoreWeights(model, before);
+      for (const { key, error } of gradientErrors(results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a head on cached features ([B, features] input: dense, BatchNorm, dense): within 1e-4', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [16], units: 8, activation: 'relu' }),
+        tf.layers.batchNormalization(),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    try {
+      const labels = new Float32Array(4 * 3);
+      for (let i = 0; i < 4; i++) labels[i * 3 + (i % 3)] = 1;
+      const batch = { images: seededValues(4 * 16, 9), labels, shape: [4, 16], classes: 3 };
+      const graph = buildTrainingGraph(model, { ...sgd, labelSmoothing: 0, fromLogits: false, outputGradients: true });
+      const results = await runTrainingGraph(graph, model, batch, { lr: 0, step: 1, weightDecay: 0 });
+      const before = snapshotWeights(model);
+      const reference = referenceGradients(model, batch, { labelSmoothing: 0, fromLogits: false });
+      restoreWeights(model, before);
+      expect(results.get(graph.outputs.loss)![0]).toBeCloseTo(reference.loss, 5);
       for (const { key, error } of gradientErrors(results, graph.gradients!, reference.gradients)) expect(error, key).toBeLessThan(1e-4);
     } finally {
       model.dispose();

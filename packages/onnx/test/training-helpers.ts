@@ -4,11 +4,11 @@ import { toGraphLayout, toKerasLayout, type TrainingGraph } from '../src/trainin
 import { createInferenceSession } from '../src/node/session';
 import { loadOnnxRuntime } from '../src/node/onnxruntime';
 
-/** One batch of the step: NHWC images and one-hot labels, deterministic. */
+/** One batch of the step: NHWC images (or features [B, F]) and one-hot labels, deterministic. */
 export interface StepBatch {
   images: Float32Array;
   labels: Float32Array;
-  shape: [number, number, number, number];
+  shape: number[];
   classes: number;
 }
 
@@ -135,7 +135,7 @@ export function referenceGradients(
   let result: { loss: number; gradients: Map<string, Float32Array> } | undefined;
   withFrozenBatchNormInInferenceMode(model, () =>
     tf.tidy(() => {
-      const xs = tf.tensor4d(batch.images, batch.shape);
+      const xs = tf.tensor(batch.images, batch.shape);
       const ys = tf.tensor2d(batch.labels, [batch.shape[0], batch.classes]);
       const { value, grads } = tf.variableGrads(
         () => referenceLoss(ys, model.apply(xs, { training: true }) as tf.Tensor2D, options.labelSmoothing, options.fromLogits),

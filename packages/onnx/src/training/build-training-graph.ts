@@ -38,7 +38,9 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
   }
   const [modelInput] = model.inputs;
   const [modelOutput] = model.outputs;
-  if (modelInput.shape.length !== 4) throw new OnnxExportError(`Model '${model.name}': the input must be an image batch [B, H, W, C], got ${JSON.stringify(modelInput.shape)}`);
+  if (modelInput.shape.length !== 4 && modelInput.shape.length !== 2) {
+    throw new OnnxExportError(`Model '${model.name}': the input must be an image batch [B, H, W, C] or a feature batch [B, features], got ${JSON.stringify(modelInput.shape)}`);
+  }
   if (modelOutput.shape.length !== 2) {
     throw new OnnxExportError(`Model '${model.name}': the output must be class scores [B, classes] for cross-entropy, got ${JSON.stringify(modelOutput.shape)} (build it with a top)`);
   }
@@ -66,7 +68,9 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
   // Shapes carry the batch size only when it is fixed; layers read it at run time otherwise.
   const batchDim = typeof batch === 'number' ? batch : null;
   const values = new Map<number, OnnxValue>();
-  values.set(modelInput.id, { name: ops.transpose(images, NHWC_TO_NCHW, 'images/nchw'), shape: [batchDim, ...imageShape] });
+  // A rank-2 input is a batch of features (a head trained on cached backbone features).
+  const input = imageShape.length === 3 ? ops.transpose(images, NHWC_TO_NCHW, 'images/nchw') : images;
+  values.set(modelInput.id, { name: input, shape: [batchDim, ...imageShape] });
   const needsGradient = new Map<number, boolean>([[modelInput.id, false]]);
   const updated = new Map<tf.LayerVariable, string>();
   const gradients = new Map<tf.LayerVariable, string>();

@@ -32,7 +32,7 @@ export interface TrainingGraph {
   /** The ONNX ModelProto. */
   bytes: Uint8Array;
   /**
-   * Per-step inputs: images NHWC [B, H, W, C]; labels [B, classes] (one-hot or soft); lr, step
+   * Per-step inputs: images NHWC [B, H, W, C] (or features [B, F] for a head on cached features); labels [B, classes] (one-hot or soft); lr, step
    * (1-based, as a float) and weightDecay are scalars of shape [].
    */
   inputs: { images: string; labels: string; lr: string; step: string; weightDecay: string };
