@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '@resnet-ts/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveEngine } from '../src/commands/train-engine';
+import { DEFAULT_ENGINE, resolveEngine } from '../src/commands/train-engine';
 import { CliError } from '../src/errors';
 
-// What `--engine onnx` and `--engine auto` do with a model or optimizer the onnxruntime engine cannot
+// What `--engine onnx` and `--engine auto` (the default) do with a model or optimizer the onnxruntime engine cannot
 // train: onnx refuses naming the layer or setting; auto falls back to tfjs with a one-line notice.
 describe('resolveEngine', () => {
   const request = { backend: 'cpu', threads: 1 };
@@ -40,8 +40,9 @@ describe('resolveEngine', () => {
     expect(fallback.notice).not.toContain('\n');
   });
 
-  it('--engine tfjs, and the default, never open onnxruntime', async () => {
+  it('--engine tfjs never opens onnxruntime; the default is auto', async () => {
     expect((await resolveEngine({ ...request, engine: 'tfjs' }, unsupported, adam)).name).toBe('tfjs (cpu)');
-    expect((await resolveEngine(request, unsupported, adam)).name).toBe('tfjs (cpu)');
+    expect(DEFAULT_ENGINE).toBe('auto');
+    expect((await resolveEngine(request, unsupported, adam)).notice).toMatch(/the onnxruntime engine cannot train this model/);
   });
 });

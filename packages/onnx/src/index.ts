@@ -9,6 +9,9 @@ export { ONNX_OPSET } from './proto/onnx-schema';
 export { softmaxRows } from './softmax';
 export {
   buildTrainingGraph,
+  buildForwardGraph,
+  type ForwardGraph,
+  type ForwardGraphOptions,
   trainableLayerClasses,
   graphOptimizerNames,
   type TrainingGraph,

@@ -37,6 +37,12 @@ export interface EvaluationResult extends ClassificationReport {
 }
 
 /**
+ * The model's output for one batch, in inference mode: `model.predict` by default; an engine that
+ * holds its own copy of the weights (the onnxruntime engine) passes its own forward.
+ */
+export type BatchPredictor = (xs: tf.Tensor) => Promise<tf.Tensor2D>;
+
+/**
  * Evaluates a classifier on a dataset with BatchNorm in inference mode (`model.predict` never runs
  * the training phase). Loss is the plain categorical cross-entropy (no label smoothing).
  */
@@ -44,6 +50,7 @@ export async function evaluate(
   model: tf.LayersModel,
   dataset: TrainingDataset,
   options: EvaluateOptions = {},
+  predict: BatchPredictor = async (xs) => model.predict(xs) as tf.Tensor2D,
 ): Promise<EvaluationResult> {
   const batchSize = options.batchSize ?? 32;
   const classNames = [...(options.classNames ?? dataset.classNames)];
@@ -59,10 +66,9 @@ export async function evaluate(
   let batchIndex = 0;
   for await (const batch of dataset.batches({ batchSize, shuffle: false, augment: false })) {
     try {
-      const probs = tf.tidy(() => {
-        const out = model.predict(batch.xs) as tf.Tensor2D;
-        return fromLogits ? tf.softmax(out) : out;
-      });
+      const out = await predict(batch.xs);
+      const probs = fromLogits ? tf.tidy(() => tf.softmax(out)) : out;
+      if (fromLogits) out.dispose();
       const lossT = categoricalCrossEntropy(batch.ys, probs, {});
       const labelsT = tf.argMax(batch.ys, -1);
       const [probData, labelData, lossValue] = await Promise.all([probs.data(), labelsT.data(), lossT.data()]);

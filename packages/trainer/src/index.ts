@@ -27,7 +27,7 @@ export {
   type OnErrorChoice,
 } from './recipe';
 export type { Batch, BatchOptions, TrainingDataset } from './dataset';
-export { evaluate, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
+export { evaluate, type BatchPredictor, type EvaluateOptions, type EvaluationResult, type MisclassifiedSample } from './evaluate';
 export { predict, type PredictOptions } from './predict';
 export {
   Optimizer,
@@ -98,4 +98,4 @@ export { renderReport, type ReportInput } from './report/html';
 export { encodePng, type ZlibDeflate } from './report/png';
 export { KeyValueCheckpointStore, type KeyValueStore } from './key-value-store';
 export { loggerCallback, type LoggerOptions } from './callbacks/logger';
-export { recalibrateBatchNorm, type PreciseBnOptions } from './precise-bn';
+export { preciseBnBatches, recalibrateBatchNorm, type PreciseBnOptions } from './precise-bn';

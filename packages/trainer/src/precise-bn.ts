@@ -21,6 +21,24 @@ function batchNormLayers(model: tf.LayersModel): tf.layers.Layer[] {
 }
 
 /**
+ * The images precise BN averages over, in order: `options.batches` training batches of
+ * `options.epoch`'s shuffle, unaugmented. Each batch is disposed once the consumer moves on.
+ */
+export async function* preciseBnBatches(data: TrainingDataset, options: PreciseBnOptions): AsyncGenerator<tf.Tensor> {
+  if (options.batches <= 0) return;
+  let k = 0;
+  for await (const batch of data.batches({ batchSize: options.batchSize, epoch: options.epoch, shuffle: true, augment: false })) {
+    k += 1;
+    try {
+      yield batch.xs;
+    } finally {
+      tf.dispose([batch.xs, batch.ys]);
+    }
+    if (k >= options.batches) return;
+  }
+}
+
+/**
  * "Precise BN" (Wu & Johnson 2021, as in pycls/timm): replaces the moving mean/variance of every
  * trainable BatchNorm layer with the plain average of the batch statistics over `batches`
  * training batches (no augmentation, no weight update). Moving averages with momentum 0.99 lag far
@@ -32,19 +50,14 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, data: Training
   const saved = layers.map((l) => l.momentum);
   let k = 0;
   try {
-    for await (const batch of data.batches({ batchSize: options.batchSize, epoch: options.epoch, shuffle: true, augment: false })) {
+    for await (const xs of preciseBnBatches(data, options)) {
       k += 1;
       // tfjs updates moving = moving - (moving - batchStat) * (1 - momentum): momentum 1 - 1/k
       // turns that into the running mean of the k batch statistics.
       for (const l of layers) l.momentum = 1 - 1 / k;
-      try {
-        tf.tidy(() => {
-          model.apply(batch.xs, { training: true });
-        });
-      } finally {
-        tf.dispose([batch.xs, batch.ys]);
-      }
-      if (k >= options.batches) break;
+      tf.tidy(() => {
+        model.apply(xs, { training: true });
+      });
     }
   } finally {
     layers.forEach((l, i) => (l.momentum = saved[i]));

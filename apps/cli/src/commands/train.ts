@@ -60,7 +60,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--config <file>', 'JSON or YAML recipe file (model/data/training sections, or flag names in camelCase); flags win over it')
     .option('--resume <run>', 'continue the run in this folder from its last checkpoint')
     .addOption(
-      new Option('--engine <name>', 'what runs the training steps: tfjs (default; the active backend), onnx (onnxruntime-node) or auto (onnx when it loads and can train the model, else tfjs)').choices(
+      new Option('--engine <name>', 'what runs the training steps: auto (default: onnx when onnxruntime-node loads and can train the model, else tfjs with a notice), onnx (onnxruntime-node) or tfjs (the active backend)').choices(
         ENGINE_CHOICES,
       ),
     )

@@ -3,10 +3,23 @@ import * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import { toGraphLayout, toKerasLayout, trainingWeightLayouts, type GraphLayout } from '@resnet-ts/onnx';
 import { loadOnnxRuntime, type OnnxSessionOptions } from '@resnet-ts/onnx/node';
-import { evaluate, type Batch, type OptimizerState, type StepEngine, type StepEngineFactory, type StepOptions, type StepResult } from '@resnet-ts/trainer';
+import {
+  evaluate,
+  preciseBnBatches,
+  type Batch,
+  type EvaluateOptions,
+  type OptimizerState,
+  type PreciseBnOptions,
+  type StepEngine,
+  type StepEngineFactory,
+  type StepOptions,
+  type StepResult,
+  type TrainingDataset,
+} from '@resnet-ts/trainer';
 import { onnxTrainingSupport } from '../support';
 import { BufferPair } from './buffer-pair';
 import { OnnxTrainingError } from './errors';
+import { ForwardSessions, type ForwardSession } from './forward-sessions';
 import { StepSessions, type StepSession } from './step-sessions';
 
 export interface OnnxTrainingEngineOptions {
@@ -28,7 +41,7 @@ export interface OnnxTrainingEngineOptions {
  * step's new values (the buffers onnxruntime returns) are adopted only when the loss is finite. The tfjs model is
  * the exchange format (`syncToModel`/`syncFromModel`) and the optimizer state has the trainer's
  * format, so checkpoints, EMA, precise BN and resume work as on the tfjs engine, across engines.
- * Validation runs the tfjs model (after `syncToModel`) with the trainer's `evaluate`.
+ * Validation and precise BN run forward-only graphs on the engine's own buffers (no sync, no tfjs forward).
  */
 export function onnxTrainingEngine(options: OnnxTrainingEngineOptions = {}): StepEngineFactory {
   return async ({ model, optimizer }) => {
@@ -36,12 +49,9 @@ export function onnxTrainingEngine(options: OnnxTrainingEngineOptions = {}): Ste
     const support = onnxTrainingSupport(model, optimizer);
     if (!support.supported) throw new OnnxTrainingError(`The onnxruntime engine cannot train ${model.name}: ${support.reason}. Train it with the tfjs engine (--engine tfjs).`);
     const { executionProviders, intraOpThreads } = resolveOptions(options);
-    const sessions = new StepSessions(model, optimizer, {
-      executionProviders,
-      intraOpThreads,
-      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-    });
-    const engine = new OnnxStepEngine(ort, model, optimizer.type, sessions, onnxTrainingEngineName(options));
+    const sessionOptions = { executionProviders, intraOpThreads, graphOptimizationLevel: options.graphOptimizationLevel ?? 'all' };
+    const sessions = new StepSessions(model, optimizer, sessionOptions);
+    const engine = new OnnxStepEngine(ort, model, optimizer.type, sessions, new ForwardSessions(model, sessionOptions), onnxTrainingEngineName(options));
     await engine.syncFromModel();
     return engine;
   };
@@ -76,6 +86,7 @@ class OnnxStepEngine implements StepEngine {
     private readonly model: tf.LayersModel,
     private readonly optimizerType: string,
     private readonly sessions: StepSessions,
+    private readonly forward: ForwardSessions,
     readonly name: string,
   ) {
     this.layouts = trainingWeightLayouts(model);
@@ -144,9 +155,50 @@ class OnnxStepEngine implements StepEngine {
     return updated;
   }
 
-  async evaluate(...args: Parameters<StepEngine['evaluate']>) {
-    await this.syncToModel();
-    return evaluate(this.model, ...args);
+  async evaluate(data: TrainingDataset, options: EvaluateOptions) {
+    const forward = await this.forward.get('scores');
+    return evaluate(this.model, data, options, async (xs) => {
+      const results = await this.runForward(forward, xs);
+      const scores = results[forward.graph.scores!];
+      // A copy: the cpu backend would keep a reference to onnxruntime's buffer.
+      return tf.tensor2d((scores.data as Float32Array).slice(), scores.dims as [number, number]);
+    });
+  }
+
+  async recalibrateBatchNorm(data: TrainingDataset, options: PreciseBnOptions): Promise<number> {
+    const forward = await this.forward.get('batchStatistics');
+    const statistics = forward.graph.batchStatistics;
+    if (statistics.length === 0) return 0;
+    const averages = new Map<string, Float32Array>();
+    let k = 0;
+    for await (const xs of preciseBnBatches(data, options)) {
+      k += 1;
+      const results = await this.runForward(forward, xs);
+      for (const { key, output } of statistics) {
+        const batchValue = results[output].data as Float32Array;
+        const average = averages.get(key);
+        if (!average) averages.set(key, batchValue.slice());
+        // The running mean of the k batch statistics, as the tfjs path's momentum 1 - 1/k computes it.
+        else for (let i = 0; i < average.length; i++) average[i] -= (average[i] - batchValue[i]) / k;
+      }
+    }
+    for (const [key, average] of averages) this.weights.get(key)!.load(average, 'BatchNorm statistic');
+    if (k > 0) this.dirty = true;
+    return k;
+  }
+
+  /** One forward-only session call on the engine's current weights. */
+  private async runForward({ graph, session }: ForwardSession, xs: tf.Tensor): Promise<Ort.InferenceSession.OnnxValueMapType> {
+    const images = await xs.data();
+    const feeds: Record<string, Ort.Tensor> = {
+      [graph.inputs.images]: new this.ort.Tensor('float32', images instanceof Float32Array ? images : Float32Array.from(images), xs.shape),
+    };
+    for (const spec of graph.weights) {
+      const pair = this.weights.get(spec.key);
+      if (!pair) throw new OnnxTrainingError(`${this.model.name}: the forward graph reads a weight ${spec.key} the model did not have when the engine started`);
+      feeds[spec.input] = pair.input;
+    }
+    return session.run(feeds);
   }
 
   optimizerState(): OptimizerState {
@@ -213,6 +265,7 @@ class OnnxStepEngine implements StepEngine {
 
   dispose(): void {
     void this.sessions.dispose();
+    void this.forward.dispose();
   }
 }
 

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import { buildTrainingGraph, type TrainingGraph, type TrainingGraphOptions } from '@resnet-ts/onnx';
-import { createInferenceSession, type OnnxSessionOptions } from '@resnet-ts/onnx/node';
+import type { OnnxSessionOptions } from '@resnet-ts/onnx/node';
 import type { OptimizerSpec, StepOptions } from '@resnet-ts/trainer';
-import { OnnxTrainingError } from './errors';
+import { openGraphSession } from './open-graph-session';
 
 /** A training-step graph and the onnxruntime session that runs it. */
 export interface StepSession {
@@ -55,15 +55,7 @@ export class StepSessions {
 
   private async open(settings: Omit<TrainingGraphOptions, 'optimizer'>): Promise<StepSession> {
     const graph = buildTrainingGraph(this.model, { ...settings, optimizer: { ...this.optimizer } });
-    try {
-      return { graph, session: await createInferenceSession(graph.bytes, this.sessionOptions) };
-    } catch (error) {
-      const providers = (this.sessionOptions.executionProviders ?? ['cpu']).join(', ');
-      const hint = providers.includes('cuda')
-        ? ' The cuda provider needs onnxruntime-node\'s CUDA build (linux x64: install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12, CUDA 12 and cuDNN 9 on the library path); --execution-provider cpu runs without it.'
-        : '';
-      throw new OnnxTrainingError(`onnxruntime could not open the training step of ${this.model.name} (execution providers: ${providers}): ${error instanceof Error ? error.message : String(error)}.${hint}`, { cause: error });
-    }
+    return { graph, session: await openGraphSession(graph.bytes, this.sessionOptions, `the training step of ${this.model.name}`) };
   }
 
   async dispose(): Promise<void> {

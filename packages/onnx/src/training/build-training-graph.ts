@@ -1,27 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { OnnxValue } from '../convert/context';
-import { NHWC_TO_NCHW } from '../convert/layout';
-import { consumerClassesByTensor, orderModelCalls, type ModelCall } from '../convert/model-graph';
-import { lastSegment } from '../convert/weights';
-import { OnnxExportError } from '../errors';
 import { OnnxGraphBuilder } from '../graph/graph-builder';
 import { encodeOnnxModel } from '../proto/onnx-codec';
 import { ONNX_IR_VERSION, ONNX_OPSET } from '../proto/onnx-schema';
-import type { Backward, WeightInput } from './context';
+import { OnnxExportError } from '../errors';
+import { addWeightInputs, checkStepModel, emitForward } from './forward-pass';
 import { GraphOps } from './graph-ops';
-import { layerTrainers, trainableLayerClasses } from './layer-trainers';
 import { correctCounts, crossEntropy } from './loss';
 import { applyOptimizer } from './optimizer-step';
 import { resolveTrainingGraphOptions, type TrainingGraph, type TrainingGraphOptions } from './options';
-import { inversePermutation, trainingWeightLayouts } from './weight-layout';
+import { inversePermutation } from './weight-layout';
 
 /** The names of the per-step inputs. */
 const INPUT_NAMES = { images: 'images', labels: 'labels', lr: 'lr', step: 'step', weightDecay: 'weight_decay' } as const;
-
-interface ForwardRecord {
-  call: ModelCall;
-  backward: Backward;
-}
 
 /**
  * Builds ONE ONNX graph (opset 17) for one training step of `model`, with the semantics of the
@@ -33,22 +23,10 @@ interface ForwardRecord {
  */
 export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraphOptions): TrainingGraph {
   const resolved = resolveTrainingGraphOptions(options);
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new OnnxExportError(`Model '${model.name}': the training graph needs one input and one output (has ${model.inputs.length} and ${model.outputs.length})`);
-  }
-  const [modelInput] = model.inputs;
-  const [modelOutput] = model.outputs;
-  if (modelInput.shape.length !== 4 && modelInput.shape.length !== 2) {
-    throw new OnnxExportError(`Model '${model.name}': the input must be an image batch [B, H, W, C] or a feature batch [B, features], got ${JSON.stringify(modelInput.shape)}`);
-  }
-  if (modelOutput.shape.length !== 2) {
-    throw new OnnxExportError(`Model '${model.name}': the output must be class scores [B, classes] for cross-entropy, got ${JSON.stringify(modelOutput.shape)} (build it with a top)`);
-  }
-  const classes = Number(modelOutput.shape[1]);
+  const { imageShape, classes } = checkStepModel(model);
   const graph = new OnnxGraphBuilder();
   const ops = new GraphOps(graph);
   const batch = resolved.batchSize;
-  const imageShape = modelInput.shape.slice(1).map(Number);
 
   // Inputs first, so they keep their exact names.
   const images = graph.addInput(INPUT_NAMES.images, [batch, ...imageShape]);
@@ -57,60 +35,12 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
   const step = graph.addInput(INPUT_NAMES.step, []);
   const weightDecay = graph.addInput(INPUT_NAMES.weightDecay, []);
   const trainable = new Set<tf.LayerVariable>(model.trainableWeights);
-  const weightInputs = new Map<tf.LayerVariable, WeightInput>();
-  const layouts = trainingWeightLayouts(model);
-  for (const variable of model.weights) {
-    const layout = layouts.get(variable.originalName);
-    const shape = layout ? [...layout.shape] : ([...variable.shape] as number[]);
-    weightInputs.set(variable, { variable, name: graph.addInput(variable.originalName, shape), shape, layout, trainable: trainable.has(variable) });
-  }
-
-  // Shapes carry the batch size only when it is fixed; layers read it at run time otherwise.
-  const batchDim = typeof batch === 'number' ? batch : null;
-  const values = new Map<number, OnnxValue>();
-  // A rank-2 input is a batch of features (a head trained on cached backbone features).
-  const input = imageShape.length === 3 ? ops.transpose(images, NHWC_TO_NCHW, 'images/nchw') : images;
-  values.set(modelInput.id, { name: input, shape: [batchDim, ...imageShape] });
-  const needsGradient = new Map<number, boolean>([[modelInput.id, false]]);
-  const updated = new Map<tf.LayerVariable, string>();
+  const weightInputs = addWeightInputs(model, graph);
+  const { output: outputs, records, needsGradient, updated } = emitForward(model, ops, { images, weightInputs, batchSize: batch, batchNorm: 'batch' });
+  const modelOutput = model.outputs[0];
   const gradients = new Map<tf.LayerVariable, string>();
-  const consumers = consumerClassesByTensor(orderModelCalls(model.outputs));
-  const records: ForwardRecord[] = [];
-
-  for (const call of orderModelCalls(model.outputs)) {
-    if (call.className === 'InputLayer') {
-      if (!values.has(call.outputs[0].id)) throw new OnnxExportError(`Input '${call.layer.name}' is not among the model's inputs`);
-      continue;
-    }
-    const trainer = layerTrainers[call.className];
-    if (!trainer) {
-      throw new OnnxExportError(
-        `Layer '${call.layer.name}' (${call.className}) is not supported by the ONNX training graph; train with the tfjs engine, or use only: ${trainableLayerClasses().join(', ')}`,
-      );
-    }
-    if (call.outputs.length !== 1) throw new OnnxExportError(`Layer '${call.layer.name}' (${call.className}) has ${call.outputs.length} outputs; only single-output layers train`);
-    const output = call.outputs[0];
-    const layerWeights = call.layer.weights.map((w) => weightInputs.get(w)).filter((w): w is WeightInput => w !== undefined);
-    const trained = trainer({
-      layer: call.layer,
-      className: call.className,
-      config: call.layer.getConfig(),
-      inputs: call.inputs.map((input) => values.get(input.id)!),
-      outputShape: [batchDim, ...output.shape.slice(1)],
-      outputName: call.nodeIndex > 0 ? `${call.layer.name}_${call.nodeIndex}` : call.layer.name,
-      ops,
-      consumerClasses: consumers.get(output.id) ?? [],
-      weight: (name) => layerWeights.find((w) => lastSegment(w.variable.originalName) === name),
-      setUpdatedValue: (weight, value) => updated.set(weight.variable, value),
-    });
-    values.set(output.id, trained.output);
-    const hasTrainable = layerWeights.some((w) => w.trainable);
-    needsGradient.set(output.id, hasTrainable || call.inputs.some((input) => needsGradient.get(input.id)));
-    records.push({ call, backward: trained.backward });
-  }
 
   const forwardNodes = graph.nodeCount;
-  const outputs = values.get(modelOutput.id)!.name;
   const { loss, outputGradient } = crossEntropy(ops, labels, outputs, classes, resolved);
   const { correct, topKCorrect } = correctCounts(ops, labels, outputs, Math.min(resolved.topK, classes));
 

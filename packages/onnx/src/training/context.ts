@@ -15,13 +15,22 @@ export interface WeightInput {
   trainable: boolean;
 }
 
+/**
+ * How a trainable BatchNorm layer normalizes: `batch` on the batch statistics (a training step, or
+ * gathering statistics for precise BN), `moving` on its moving statistics (inference).
+ */
+export type BatchNormMode = 'batch' | 'moving';
+
 /** What the forward of one layer call gets. Rank-4 values are NCHW inside the graph. */
 export interface TrainingLayerContext extends LayerCallContext {
   ops: GraphOps;
+  batchNorm: BatchNormMode;
   /** The layer's weight by keras name (`kernel`, `gamma`, `moving_mean`), or undefined when it has none. */
   weight(name: string): WeightInput | undefined;
   /** Records the new value of a weight the forward itself updates (BatchNorm moving statistics). */
   setUpdatedValue(weight: WeightInput, value: string): void;
+  /** Reports the batch statistic ([C]) behind a moving statistic, for precise BN. */
+  setBatchStatistic(weight: WeightInput, value: string): void;
 }
 
 /** What the backward of one layer call gets: the gradient of its output, which inputs need one. */

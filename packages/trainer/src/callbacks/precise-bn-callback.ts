@@ -1,4 +1,3 @@
-import { recalibrateBatchNorm } from '../precise-bn';
 import type { TrainerCallback, TrainerContext } from './types';
 
 /** Precise BN before each validation: BatchNorm statistics averaged over `batches` training batches. */
@@ -7,8 +6,7 @@ export class PreciseBnCallback implements TrainerCallback {
 
   async onValidationBegin(epoch: number, ctx: TrainerContext): Promise<void> {
     if (!ctx.valData) return;
-    await ctx.engine.syncToModel();
-    await recalibrateBatchNorm(ctx.model, ctx.trainData, { batches: this.batches, batchSize: ctx.batchSize, epoch });
-    await ctx.engine.syncFromModel();
+    // On the engine's own weights: the onnxruntime engine runs it natively, with no round trip through the model.
+    await ctx.engine.recalibrateBatchNorm(ctx.trainData, { batches: this.batches, batchSize: ctx.batchSize, epoch });
   }
 }

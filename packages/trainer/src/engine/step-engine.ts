@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Batch, TrainingDataset } from '../dataset';
 import type { EvaluateOptions, EvaluationResult } from '../evaluate';
 import type { OptimizerSpec, OptimizerState } from '../optimizers';
+import type { PreciseBnOptions } from '../precise-bn';
 import type { StepOptions, StepResult } from '../train-step';
 
 /**
@@ -18,6 +19,12 @@ export interface StepEngine {
   step(batch: Batch, options: StepOptions): Promise<StepResult>;
   /** Inference-mode metrics on a dataset. */
   evaluate(data: TrainingDataset, options: EvaluateOptions): Promise<EvaluationResult>;
+  /**
+   * Precise BN on the engine's weights (see `recalibrateBatchNorm`): every trainable BatchNorm's
+   * moving statistics become the average of its batch statistics over `options.batches` training
+   * batches. Returns the number of batches used.
+   */
+  recalibrateBatchNorm(data: TrainingDataset, options: PreciseBnOptions): Promise<number>;
   /** Optimizer steps applied so far. */
   readonly optimizerSteps: number;
   /** Copies of the optimizer state (the caller disposes the slot tensors). */

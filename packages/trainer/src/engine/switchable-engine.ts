@@ -19,6 +19,7 @@ export function switchableEngine(first: StepEngine): SwitchableEngine {
     },
     step: (batch, options) => current.step(batch, options),
     evaluate: (data, options) => current.evaluate(data, options),
+    recalibrateBatchNorm: (data, options) => current.recalibrateBatchNorm(data, options),
     get optimizerSteps() {
       return current.optimizerSteps;
     },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { evaluate } from '../evaluate';
 import { Optimizer } from '../optimizers';
+import { recalibrateBatchNorm } from '../precise-bn';
 import { trainStep } from '../train-step';
 import type { StepEngine, StepEngineFactory } from './step-engine';
 
@@ -11,6 +12,7 @@ export const tfjsEngine: StepEngineFactory = ({ model, optimizer: spec }): StepE
     name: `tfjs (${tf.getBackend()})`,
     step: (batch, options) => trainStep(model, optimizer, batch, options),
     evaluate: (data, options) => evaluate(model, data, options),
+    recalibrateBatchNorm: (data, options) => recalibrateBatchNorm(model, data, options),
     get optimizerSteps() {
       return optimizer.step;
     },

@@ -5,7 +5,8 @@ import { layerError, type BackwardContext, type LayerTrainer, type TrainedLayer,
  * does: batch mean and biased variance (tf.moments), moving = moving - (moving - batch) * (1 - momentum),
  * and the standard backward through the batch statistics. A frozen layer (`trainable = false`) runs
  * in inference mode on its moving statistics and updates nothing, as the trainer's
- * withFrozenBatchNormInInferenceMode makes tfjs do.
+ * withFrozenBatchNormInInferenceMode makes tfjs do. An inference graph (`batchNorm: 'moving'`)
+ * runs every layer that way.
  */
 export const trainBatchNormalization: LayerTrainer = (c) => {
   const input = c.inputs[0];
@@ -20,7 +21,7 @@ export const trainBatchNormalization: LayerTrainer = (c) => {
   const gamma = c.config.scale === false ? undefined : c.weight('gamma');
   const beta = c.config.center === false ? undefined : c.weight('beta');
   const weights = { channels, epsilon, movingMean, movingVariance, gamma, beta };
-  return c.layer.trainable ? trainingMode(c, weights) : inferenceMode(c, weights);
+  return c.layer.trainable && c.batchNorm === 'batch' ? trainingMode(c, weights) : inferenceMode(c, weights);
 };
 
 interface BatchNormWeights {
@@ -62,6 +63,8 @@ function trainingMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLaye
   };
   moving(w.movingMean, meanFlat, 'moving_mean');
   moving(w.movingVariance, varianceFlat, 'moving_variance');
+  c.setBatchStatistic(w.movingMean, meanFlat);
+  c.setBatchStatistic(w.movingVariance, varianceFlat);
 
   return {
     output: { name: y, shape: c.outputShape },
