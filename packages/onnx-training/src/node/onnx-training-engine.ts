@@ -107,11 +107,9 @@ class OnnxStepEngine implements StepEngine {
     const { graph, session } = await this.sessions.get(count, options);
     const [images, labels] = await Promise.all([batch.xs.data(), batch.ys.data()]);
     const scalar = (value: number) => new this.ort.Tensor('float32', Float32Array.of(value), []);
-    // data() already gave copies; onnxruntime reads them in place.
-    const float32 = (values: ArrayLike<number>) => (values instanceof Float32Array ? values : Float32Array.from(values));
     const feeds: Record<string, Ort.Tensor> = {
-      [graph.inputs.images]: new this.ort.Tensor('float32', float32(images), batch.xs.shape),
-      [graph.inputs.labels]: new this.ort.Tensor('float32', float32(labels), batch.ys.shape),
+      [graph.inputs.images]: new this.ort.Tensor('float32', asFloat32(images), batch.xs.shape),
+      [graph.inputs.labels]: new this.ort.Tensor('float32', asFloat32(labels), batch.ys.shape),
       [graph.inputs.lr]: scalar(options.lr),
       [graph.inputs.step]: scalar(this.iterations + 1),
       [graph.inputs.weightDecay]: scalar(options.weightDecay),
@@ -135,8 +133,7 @@ class OnnxStepEngine implements StepEngine {
   private bind(graph: StepSession['graph'], feeds: Record<string, Ort.Tensor>, fetches: Record<string, Ort.Tensor | null>): [BufferPair, string][] {
     const updated: [BufferPair, string][] = [];
     for (const spec of graph.weights) {
-      const pair = this.weights.get(spec.key);
-      if (!pair) throw new OnnxTrainingError(`${this.model.name}: the step graph reads a weight ${spec.key} the model did not have when the engine started`);
+      const pair = this.weightPair(spec.key, 'step');
       feeds[spec.input] = pair.input;
       if (spec.output) {
         fetches[spec.output] = null;
@@ -189,16 +186,18 @@ class OnnxStepEngine implements StepEngine {
 
   /** One forward-only session call on the engine's current weights. */
   private async runForward({ graph, session }: ForwardSession, xs: tf.Tensor): Promise<Ort.InferenceSession.OnnxValueMapType> {
-    const images = await xs.data();
     const feeds: Record<string, Ort.Tensor> = {
-      [graph.inputs.images]: new this.ort.Tensor('float32', images instanceof Float32Array ? images : Float32Array.from(images), xs.shape),
+      [graph.inputs.images]: new this.ort.Tensor('float32', asFloat32(await xs.data()), xs.shape),
     };
-    for (const spec of graph.weights) {
-      const pair = this.weights.get(spec.key);
-      if (!pair) throw new OnnxTrainingError(`${this.model.name}: the forward graph reads a weight ${spec.key} the model did not have when the engine started`);
-      feeds[spec.input] = pair.input;
-    }
+    for (const spec of graph.weights) feeds[spec.input] = this.weightPair(spec.key, 'forward').input;
     return session.run(feeds);
+  }
+
+  /** The engine's buffers of the weight a graph reads. */
+  private weightPair(key: string, graphKind: 'step' | 'forward'): BufferPair {
+    const pair = this.weights.get(key);
+    if (!pair) throw new OnnxTrainingError(`${this.model.name}: the ${graphKind} graph reads a weight ${key} the model did not have when the engine started`);
+    return pair;
   }
 
   optimizerState(): OptimizerState {
@@ -267,6 +266,11 @@ class OnnxStepEngine implements StepEngine {
     void this.sessions.dispose();
     void this.forward.dispose();
   }
+}
+
+/** tfjs `data()` already gave a copy; onnxruntime reads a Float32Array in place. */
+function asFloat32(values: ArrayLike<number>): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
 }
 
 /** `conv1_conv/kernel/m` -> `conv1_conv/kernel`: slots are keyed `<weight key>/<slot>`, as the trainer's Optimizer keys them. */

@@ -1,10 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { OnnxExportError } from '../errors';
 import { OnnxGraphBuilder } from '../graph/graph-builder';
-import { encodeOnnxModel } from '../proto/onnx-codec';
-import { ONNX_IR_VERSION, ONNX_OPSET } from '../proto/onnx-schema';
 import type { WeightInput } from './context';
-import { addWeightInputs, checkStepModel, emitForward } from './forward-pass';
+import { addWeightInputs, checkStepModel, emitForward, encodeBuiltGraph, graphWeight } from './forward-pass';
 import { GraphOps } from './graph-ops';
 import type { TrainingGraphWeight } from './options';
 
@@ -54,7 +52,7 @@ export function buildForwardGraph(model: tf.LayersModel, options: ForwardGraphOp
     batchNorm: options.outputs === 'scores' ? 'moving' : 'batch',
     onBatchStatistic: (weight, value) => statistics.push({ weight, value }),
   });
-  const result: ForwardGraph = { bytes: new Uint8Array(), inputs: { images }, weights: [], batchStatistics: [] };
+  const result: ForwardGraph = { bytes: new Uint8Array(), inputs: { images }, weights: [...weightInputs.values()].map((input) => graphWeight(input)), batchStatistics: [] };
   if (options.outputs === 'scores') {
     graph.addOutput(forward.output, [batchSize, classes]);
     result.scores = forward.output;
@@ -63,16 +61,6 @@ export function buildForwardGraph(model: tf.LayersModel, options: ForwardGraphOp
     graph.addOutput(value, [...weight.shape]);
     result.batchStatistics.push({ key: weight.variable.originalName, output: value });
   }
-  for (const input of weightInputs.values()) {
-    result.weights.push({ key: input.variable.originalName, shape: [...input.variable.shape] as number[], layout: input.layout, inputShape: input.shape, input: input.name, trainable: input.trainable });
-  }
-  result.bytes = encodeOnnxModel({
-    irVersion: ONNX_IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    producerName: 'resnet-ts',
-    producerVersion: `forward-graph/${options.outputs}`,
-    graph: graph.build(`${model.name}_${options.outputs === 'scores' ? 'forward' : 'batch_statistics'}`),
-    metadataProps: [],
-  });
+  result.bytes = encodeBuiltGraph(graph, `${model.name}_${options.outputs === 'scores' ? 'forward' : 'batch_statistics'}`, `forward-graph/${options.outputs}`);
   return result;
 }

@@ -1,9 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { OnnxGraphBuilder } from '../graph/graph-builder';
-import { encodeOnnxModel } from '../proto/onnx-codec';
-import { ONNX_IR_VERSION, ONNX_OPSET } from '../proto/onnx-schema';
 import { OnnxExportError } from '../errors';
-import { addWeightInputs, checkStepModel, emitForward } from './forward-pass';
+import { addWeightInputs, checkStepModel, emitForward, encodeBuiltGraph, graphWeight } from './forward-pass';
 import { GraphOps } from './graph-ops';
 import { correctCounts, crossEntropy } from './loss';
 import { applyOptimizer } from './optimizer-step';
@@ -94,7 +92,7 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
     const input = weightInputs.get(variable)!;
     const newValue = step_.newWeights.get(variable) ?? updated.get(variable);
     if (newValue) graph.addOutput(newValue, input.shape);
-    result.weights.push({ key: variable.originalName, shape: [...variable.shape] as number[], layout: input.layout, inputShape: input.shape, input: input.name, output: newValue, trainable: input.trainable });
+    result.weights.push(graphWeight(input, newValue));
   }
   for (const slot of step_.slots) graph.addOutput(slot.output, slot.inputShape);
   if (resolved.outputGradients) {
@@ -108,13 +106,6 @@ export function buildTrainingGraph(model: tf.LayersModel, options: TrainingGraph
       return { key: variable.originalName, output };
     });
   }
-  result.bytes = encodeOnnxModel({
-    irVersion: ONNX_IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    producerName: 'resnet-ts',
-    producerVersion: 'training-graph',
-    graph: graph.build(`${model.name}_train_step`),
-    metadataProps: [],
-  });
+  result.bytes = encodeBuiltGraph(graph, `${model.name}_train_step`, 'training-graph');
   return result;
 }

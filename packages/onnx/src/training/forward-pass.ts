@@ -5,9 +5,12 @@ import { consumerClassesByTensor, orderModelCalls, type ModelCall } from '../con
 import { lastSegment } from '../convert/weights';
 import { OnnxExportError } from '../errors';
 import type { OnnxGraphBuilder } from '../graph/graph-builder';
+import { encodeOnnxModel } from '../proto/onnx-codec';
+import { ONNX_IR_VERSION, ONNX_OPSET } from '../proto/onnx-schema';
 import type { Backward, BatchNormMode, WeightInput } from './context';
 import type { GraphOps } from './graph-ops';
 import { layerTrainers, trainableLayerClasses } from './layer-trainers';
+import type { TrainingGraphWeight } from './options';
 import { trainingWeightLayouts } from './weight-layout';
 
 export interface ForwardRecord {
@@ -54,6 +57,24 @@ export function addWeightInputs(model: tf.LayersModel, graph: OnnxGraphBuilder):
     weightInputs.set(variable, { variable, name: graph.addInput(variable.originalName, shape), shape, layout, trainable: trainable.has(variable) });
   }
   return weightInputs;
+}
+
+/** How a graph built on {@link addWeightInputs} reports one weight; `output` is its new value, if the graph computes one. */
+export function graphWeight(input: WeightInput, output?: string): TrainingGraphWeight {
+  const { variable } = input;
+  return { key: variable.originalName, shape: [...variable.shape] as number[], layout: input.layout, inputShape: input.shape, input: input.name, output, trainable: input.trainable };
+}
+
+/** The ONNX ModelProto of a graph the training builders made (opset 17, no metadata). */
+export function encodeBuiltGraph(graph: OnnxGraphBuilder, name: string, producerVersion: string): Uint8Array {
+  return encodeOnnxModel({
+    irVersion: ONNX_IR_VERSION,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    producerName: 'resnet-ts',
+    producerVersion,
+    graph: graph.build(name),
+    metadataProps: [],
+  });
 }
 
 export interface ForwardOptions {
