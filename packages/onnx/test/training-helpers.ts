@@ -75,6 +75,10 @@ export async function runTrainingGraph(
   }
 }
 
+export function l2Norm(values: Float32Array): number {
+  return Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+}
+
 /**
  * ||a - b|| / max(||b||, floor): one number per weight. The floor makes a weight whose true gradient
  * is zero (a conv bias before BatchNorm: both sides are rounding noise) compare absolutely.
