@@ -123,3 +123,5 @@ export const OnnxAttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS:
 /** IR version 8 is the one that introduced opset 17 (ONNX 1.12). */
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
+/** Training and forward-only step graphs use opset 18 for Col2Im (a conv's input gradient at small sizes); still IR version 8. */
+export const TRAINING_OPSET = 18;

@@ -20,8 +20,11 @@ export function trainActivation(
     return {
       output: { name: y, shape: input.shape },
       backward: (dy) => {
-        const positive = ops.node('Greater', [y, ops.scalar(0)], `${layerName}/relu_mask`);
-        return ops.node('Where', [positive, dy, ops.scalar(0)], `${layerName}/relu_grad`);
+        // dy * step(y), as tfjs's relu gradient; a Where on the mask was twice as slow in onnxruntime
+        // (32x256x16x16, onnxruntime-node 1.30: Greater + Where 6.0 ms, Greater + Cast + Mul 2.7 ms).
+        const positive = ops.node('Greater', [y, ops.scalar(0)], `${layerName}/relu_positive`);
+        const mask = ops.node('Cast', [positive], `${layerName}/relu_mask`, { to: 1 }); // to float32
+        return ops.mul(dy, mask, `${layerName}/relu_grad`);
       },
     };
   }

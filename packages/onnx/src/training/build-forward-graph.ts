@@ -33,7 +33,7 @@ export interface ForwardGraph {
   batchStatistics: Array<{ key: string; output: string }>;
 }
 
-/** Builds a {@link ForwardGraph} of `model` (opset 17). Throws an OnnxExportError naming the first layer it cannot handle. */
+/** Builds a {@link ForwardGraph} of `model` (opset 18). Throws an OnnxExportError naming the first layer it cannot handle. */
 export function buildForwardGraph(model: tf.LayersModel, options: ForwardGraphOptions): ForwardGraph {
   if (options.outputs !== 'scores' && options.outputs !== 'batchStatistics') {
     throw new OnnxExportError(`buildForwardGraph: option 'outputs' must be 'scores' or 'batchStatistics', got ${String(options.outputs)}`);

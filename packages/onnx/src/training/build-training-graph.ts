@@ -12,7 +12,7 @@ import { inversePermutation } from './weight-layout';
 const INPUT_NAMES = { images: 'images', labels: 'labels', lr: 'lr', step: 'step', weightDecay: 'weight_decay' } as const;
 
 /**
- * Builds ONE ONNX graph (opset 17) for one training step of `model`, with the semantics of the
+ * Builds ONE ONNX graph (opset 18) for one training step of `model`, with the semantics of the
  * trainer's `trainStep`: forward in training mode (BatchNorm on batch statistics, frozen layers in
  * inference mode), the categorical cross-entropy, a hand-derived backward pass, global-norm
  * clipping and the optimizer's update. Every weight, BatchNorm statistic and optimizer slot is a

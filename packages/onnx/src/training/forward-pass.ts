@@ -6,7 +6,7 @@ import { lastSegment } from '../convert/weights';
 import { OnnxExportError } from '../errors';
 import type { OnnxGraphBuilder } from '../graph/graph-builder';
 import { encodeOnnxModel } from '../proto/onnx-codec';
-import { ONNX_IR_VERSION, ONNX_OPSET } from '../proto/onnx-schema';
+import { ONNX_IR_VERSION, TRAINING_OPSET } from '../proto/onnx-schema';
 import type { Backward, BatchNormMode, WeightInput } from './context';
 import type { GraphOps } from './graph-ops';
 import { layerTrainers, trainableLayerClasses } from './layer-trainers';
@@ -65,11 +65,11 @@ export function graphWeight(input: WeightInput, output?: string): TrainingGraphW
   return { key: variable.originalName, shape: [...variable.shape] as number[], layout: input.layout, inputShape: input.shape, input: input.name, output, trainable: input.trainable };
 }
 
-/** The ONNX ModelProto of a graph the training builders made (opset 17, no metadata). */
+/** The ONNX ModelProto of a graph the training builders made (opset 18, no metadata). */
 export function encodeBuiltGraph(graph: OnnxGraphBuilder, name: string, producerVersion: string): Uint8Array {
   return encodeOnnxModel({
     irVersion: ONNX_IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    opsetImport: [{ domain: '', version: TRAINING_OPSET }],
     producerName: 'resnet-ts',
     producerVersion,
     graph: graph.build(name),

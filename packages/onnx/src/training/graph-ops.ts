@@ -2,12 +2,13 @@ import type { AttributeValue, OnnxGraphBuilder } from '../graph/graph-builder';
 
 /**
  * Thin helpers over {@link OnnxGraphBuilder} for the training graph: shared scalar and int64
- * constants (one initializer per distinct value) and the ops whose opset-17 signatures are easy to
- * get wrong (ReduceSum takes its axes as an input, ReduceMean as an attribute; Slice takes int64 inputs).
+ * constants (one initializer per distinct value) and the ops whose opset-18 signatures are easy to
+ * get wrong (the reductions take their axes as an input; Slice takes int64 inputs).
  */
 export class GraphOps {
   private readonly floats = new Map<number, string>();
   private readonly int64s = new Map<string, string>();
+  private readonly sharedValues = new Map<string, string>();
 
   constructor(readonly graph: OnnxGraphBuilder) {}
 
@@ -33,6 +34,19 @@ export class GraphOps {
     if (!name) {
       name = this.graph.addInt64Initializer(`const/i64[${key}]`, [...values]);
       this.int64s.set(key, name);
+    }
+    return name;
+  }
+
+  /**
+   * The value `build` makes, built once per `key` and shared by every later caller: scalars
+   * derived from the step's inputs that many weights use (a node per weight costs runtime too).
+   */
+  shared(key: string, build: () => string): string {
+    let name = this.sharedValues.get(key);
+    if (!name) {
+      name = build();
+      this.sharedValues.set(key, name);
     }
     return name;
   }
@@ -66,7 +80,7 @@ export class GraphOps {
   }
 
   reduceMean(x: string, axes: readonly number[], keepdims: boolean, base: string): string {
-    return this.node('ReduceMean', [x], base, { axes: [...axes], keepdims: keepdims ? 1 : 0 });
+    return this.node('ReduceMean', [x, this.ints(axes)], base, { keepdims: keepdims ? 1 : 0 });
   }
 
   slice(x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[], base: string, steps?: readonly number[]): string {

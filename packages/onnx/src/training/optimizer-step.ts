@@ -99,8 +99,9 @@ export function applyOptimizer(ops: GraphOps, input: OptimizerStepInput): Optimi
     });
     let value = weight;
     if (optimizer.decoupledDecay && weightDecay) {
-      const decayStep = ops.mul(rate, weightDecay, `${key}/decay_rate`);
-      value = ops.sub(weight, ops.mul(weight, decayStep, `${key}/decay`), `${key}/decayed`);
+      // w - rate * wd * w as one pass: w * (1 - rate * wd), the factor shared by every weight with this rate.
+      const kept = ops.shared(`decay_kept/${rate}`, () => ops.sub(ops.scalar(1), ops.mul(rate, weightDecay, `decay_rate/${rate}`), `decay_kept/${rate}`));
+      value = ops.mul(weight, kept, `${key}/decayed`);
     }
     newWeights.set(variable, ops.reshape(ops.add(value, update, `${key}/new_flat`), graphShape, `new/${key}`));
   }

@@ -49,7 +49,7 @@ function trainingMode(c: TrainingLayerContext, w: BatchNormWeights): TrainedLaye
   const inverseCount = inverseCountPerChannel(c, x, w.channels);
   const mean = ops.reduceMean(x, axes, true, `${name}/batch_mean`);
   const centered = ops.sub(x, mean, `${name}/centered`);
-  const variance = ops.mul(ops.node('ReduceSumSquare', [centered], `${name}/centered_sq_sum`, { axes, keepdims: 1 }), inverseCount, `${name}/batch_variance`);
+  const variance = ops.mul(ops.node('ReduceSumSquare', [centered, ops.ints(axes)], `${name}/centered_sq_sum`, { keepdims: 1 }), inverseCount, `${name}/batch_variance`);
   const meanFlat = ops.reshape(mean, [w.channels], `${name}/batch_mean_flat`);
   const varianceFlat = ops.reshape(variance, [w.channels], `${name}/batch_variance_flat`);
   const gamma = w.gamma?.name ?? ops.node('Expand', [ops.scalar(1), ops.ints([w.channels])], `${name}/gamma_ones`);
