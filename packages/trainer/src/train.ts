@@ -114,7 +114,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const result = await engine.step(next.value, { ...plan.stepOptions, lr, lrScales: ctx.weightLrScales }).finally(() => tf.dispose([next.value.xs, next.value.ys]));
           trainSeconds += (performance.now() - t0) / 1000;
           if (!result.finite) {
-            await save.flush(); // the message names the last checkpoint on disk
             failure = new NonFiniteLossError(epoch, state.batchInEpoch, state.step, result.loss, state.history, ctx.lastCheckpointStep, result.gradNorm);
             ctx.finish('non-finite-loss', failure.message);
             break epochs;
@@ -147,10 +146,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // callbacks (EMA, restoring the best weights) and the caller read the model.
     await engine.syncToModel();
     await call.onTrainEnd({ stopReason: ctx.stopReason, history: state.history, ...ctx.messageField() });
-    await save.flush();
   } finally {
-    // Checkpoints still being written land (or fail) before the run returns or throws.
-    await save.flush().catch(() => undefined);
     call.dispose();
     engine.dispose();
   }
