@@ -23,10 +23,13 @@ export class FolderCheckpointStore implements CheckpointStore {
 
   async save(tag: CheckpointTag, checkpoint: CheckpointData): Promise<void> {
     const other = await readableFolder(this.folder(tag === 'last' ? 'best' : 'last'));
+    // Only a checkpoint of the same step can hold the same weights: comparing with one of another
+    // step would read two ResNet50-sized shards (about 190 MB) for nothing at most saves.
+    const sameStep = other !== null && (await checkpointStep(other)) === checkpoint.state.step;
     const folder = this.folder(tag);
     await replaceFolderAtomic(folder, async (temp) => {
       await fileIO(join(temp, 'model')).save!(checkpoint.model);
-      await linkIdenticalFiles(join(temp, 'model'), [...(other ? [join(other, 'model')] : []), join(this.runDir, 'model')]);
+      await linkIdenticalFiles(join(temp, 'model'), [...(sameStep ? [join(other, 'model')] : []), join(this.runDir, 'model')]);
       await writeTensors(temp, 'optimizer', checkpoint.optimizer.slots, {
         type: checkpoint.optimizer.type,
         iterations: checkpoint.optimizer.iterations,
@@ -66,6 +69,16 @@ export class FolderCheckpointStore implements CheckpointStore {
       tensors,
       ...meta,
     };
+  }
+}
+
+/** The step a checkpoint folder was taken at; null when its state.json cannot be read. */
+async function checkpointStep(folder: string): Promise<number | null> {
+  try {
+    const meta = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as { state?: { step?: unknown } };
+    return typeof meta.state?.step === 'number' ? meta.state.step : null;
+  } catch {
+    return null;
   }
 }
 
