@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BrokenRunError, createRunGuard } from '../src/training/run-guard';
 
-const logs = (loss: number, accuracy: number): BatchLogs => ({ epoch: 0, batch: 0, step: 3, loss, accuracy, lr: 0.001, gradNorm: 1, size: 8 });
+const logs = (loss: number, accuracy: number, gradNorm = 1): BatchLogs => ({ epoch: 0, batch: 0, step: 3, loss, accuracy, lr: 0.001, gradNorm, size: 8 });
 const ctx = {} as TrainerContext;
 
 describe('run guard', () => {
@@ -20,6 +20,16 @@ describe('run guard', () => {
     const guard = createRunGuard();
     expect(() => guard.callback.onBatchEnd!(0, logs(0, 0), ctx)).toThrow(BrokenRunError);
     expect(() => guard.callback.onBatchEnd!(0, logs(0, 0), ctx)).toThrow(/Training on cpu went wrong: step 3 read a loss of 0 with 0 % accuracy/);
+    guard.dispose();
+  });
+
+  it('stops a run whose gradients are all zero under a positive loss, and lets a zero gradient at zero loss through', async () => {
+    await tf.setBackend('cpu');
+    const guard = createRunGuard();
+    expect(() => guard.callback.onBatchEnd!(0, logs(1.1, 0.5, 0), ctx)).toThrow(BrokenRunError);
+    expect(() => guard.callback.onBatchEnd!(0, logs(1.1, 0.5, 0), ctx)).toThrow(/Training on cpu went wrong: step 3 computed a loss of 1\.100 but gradients that are all exactly zero/);
+    expect(() => guard.callback.onBatchEnd!(0, logs(0, 1, 0), ctx)).not.toThrow();
+    expect(() => guard.callback.onBatchEnd!(0, logs(1.1, 0.5, 1e-30), ctx)).not.toThrow();
     guard.dispose();
   });
 
