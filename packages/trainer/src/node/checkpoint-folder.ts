@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { fileIO, replaceFolderAtomic } from '@resnet-ts/zoo/node';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointData, CheckpointStore, CheckpointTag, TrainingState } from '../checkpoint';
 import type { TrainConfig } from '../config';
@@ -93,9 +93,25 @@ export async function readableFolder(folder: string): Promise<string | null> {
   return null;
 }
 
+/**
+ * `<name>.bin` (the tensors' values one after another, as tf.io.encodeWeights lays them out) and
+ * `<name>.json` (their specs). Each tensor's values are written as they are read, without joining
+ * them into one buffer first: for ResNet50's Adam slots that buffer was 190 MB to fill and copy.
+ */
 async function writeTensors(folder: string, name: string, tensors: tf.NamedTensorMap, meta: Record<string, unknown>): Promise<void> {
-  const { data, specs } = await tf.io.encodeWeights(tensors);
-  await writeFile(join(folder, `${name}.bin`), new Uint8Array(data));
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const handle = await open(join(folder, `${name}.bin`), 'w');
+  try {
+    for (const [key, tensor] of Object.entries(tensors)) {
+      if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`${join(folder, `${name}.bin`)}: tensor ${key} is ${tensor.dtype}; checkpoints hold float32 and int32 tensors only`);
+      const values = (await tensor.data()) as Float32Array | Int32Array;
+      // Appends: successive writeFile calls on one handle continue from its position.
+      await handle.writeFile(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+      specs.push({ name: key, shape: [...tensor.shape], dtype: tensor.dtype });
+    }
+  } finally {
+    await handle.close();
+  }
   await writeFile(join(folder, `${name}.json`), JSON.stringify({ ...meta, specs }));
 }
 
