@@ -38,15 +38,16 @@ describe('buildTrainingGraph: layouts and node phases', () => {
 
   it('the layout transposes equal tf.transpose on kernel shapes larger than their tiles', () => {
     // HWIO -> OIHW and back (the engines' two directions), and an identity-inner permutation.
-    for (const [shape, perm] of [
+    const cases: [shape: number[], perm: number[]][] = [
       [[3, 3, 70, 130], [3, 2, 0, 1]],
       [[1, 1, 200, 67], [3, 2, 0, 1]],
       [[7, 7, 3, 65], [2, 3, 1, 0]],
       [[5, 4, 3, 66], [1, 0, 2, 3]],
-    ] as const) {
+    ];
+    for (const [shape, perm] of cases) {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Float32Array.from({ length: size }, (_, k) => k);
-      const expected = tf.tidy(() => tf.transpose(tf.tensor(values, [...shape]), [...perm]).dataSync());
+      const expected = tf.tidy(() => tf.transpose(tf.tensor(values, shape), perm).dataSync());
       const layout = { perm, shape: perm.map((axis) => shape[axis]) };
       const moved = toGraphLayout(values, shape, layout);
       expect(moved).toEqual(expected);
