@@ -103,8 +103,11 @@ async function writeTensors(folder: string, name: string, tensors: tf.NamedTenso
   const handle = await open(join(folder, `${name}.bin`), 'w');
   try {
     for (const [key, tensor] of Object.entries(tensors)) {
-      if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`${join(folder, `${name}.bin`)}: tensor ${key} is ${tensor.dtype}; checkpoints hold float32 and int32 tensors only`);
-      const values = (await tensor.data()) as Float32Array | Int32Array;
+      // The dtypes readTensors reads back (a string tensor's encoding has no fixed size per value).
+      if (tensor.dtype === 'string' || tensor.dtype === 'complex64') {
+        throw new Error(`${join(folder, `${name}.bin`)}: tensor ${key} is ${tensor.dtype}; checkpoints hold float32, int32 and bool tensors`);
+      }
+      const values = (await tensor.data()) as Float32Array | Int32Array | Uint8Array;
       // Appends: successive writeFile calls on one handle continue from its position.
       await handle.writeFile(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
       specs.push({ name: key, shape: [...tensor.shape], dtype: tensor.dtype });
