@@ -102,11 +102,12 @@ describe.skipIf(!chromiumAvailable())('demo habits in Chromium', () => {
       await trainPanel.getByRole('button', { name: 'Start camera' }).click();
       await trainPanel.getByTestId('camera-preview').waitFor();
 
-      // Holding the button records frames until it is released.
-      // The camera preview above the classes moves the button: bring it into view before aiming at it.
-      await record.scrollIntoViewIfNeeded();
-      const box = (await record.boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      // Holding the button records frames until it is released. The button takes presses once the
+      // camera runs; the preview above the classes moves it as its video gets a size, so aim with
+      // hover(), which scrolls it into view and waits until it stays in place (a box measured
+      // before that once sent the press past it: no frame in 30 s).
+      await expect.poll(() => record.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await record.hover();
       await page.mouse.down();
       await page.waitForFunction(() => Number(document.querySelector('.class-card .image-count')?.textContent?.match(/^\d+/)?.[0]) >= 3, undefined, { timeout: 30_000 });
       await page.mouse.up();
