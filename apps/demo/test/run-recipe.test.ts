@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckpointData, TrainConfig } from '@resnet-ts/trainer';
-import { formRecipe, savedRecipe, trainSettings, type TrainForm } from '../src/state/run-recipe';
+import { modelCardFor } from '@resnet-ts/zoo';
+import { formRecipe, savedCard, savedRecipe, savedStart, trainSettings, type RecipeStart, type TrainForm } from '../src/state/run-recipe';
 
 const form: TrainForm = {
   architecture: 'resnet18',
@@ -45,6 +46,24 @@ describe('the demo run as a recipe', () => {
     expect(saved.training).toMatchObject({ epochs: 3, batchSize: 8, lr: 0.01 });
     const resumed = formRecipe({ ...form, architecture: 'resnet50', inputSize: 64, syntheticClasses: 4, syntheticCount: 40, augment: true, epochs: 3, batchSize: 8, lr: 0.01 }, saved);
     expect(resumed).toEqual(saved);
+  });
+
+  it('records a pretrained start over the form (architecture, size, normalization, no augmentation of cached features) and gets it back from the checkpoint', () => {
+    const start: RecipeStart = { label: 'http://127.0.0.1/backbone/model.json', architecture: 'small_resnet', inputSize: 96, normalization: 'torch', fineTune: false };
+    const own = { ...form, source: 'own' as const, augment: true };
+    const recipe = formRecipe(own, undefined, start);
+    expect(recipe.model).toMatchObject({ name: 'small_resnet', weights: start.label });
+    expect(recipe.data).toMatchObject({ kind: 'memory', imageSize: [96, 96], normalization: 'torch', augmentation: false });
+    expect(formRecipe(own, undefined, { ...start, fineTune: true }).data.augmentation).toBe(true);
+    const card = modelCardFor('resnet18', { inputShape: [96, 96, 3], classes: 2 }, { classNames: ['a', 'b'] });
+    const checkpoint = checkpointOf({ ...trainSettings(recipe, card), transfer: { freezeBackbone: true, cacheFeatures: true } });
+    const saved = savedRecipe(checkpoint);
+    expect(savedStart(saved)).toEqual(start);
+    expect(savedCard(checkpoint)).toEqual(card);
+    // Resumed, the form's model fields (which cannot show small_resnet) do not replace the saved run's.
+    expect(formRecipe(own, saved, savedStart(saved)).model.name).toBe('small_resnet');
+    expect(savedStart(formRecipe(own))).toBeUndefined();
+    expect(savedCard(checkpointOf(trainSettings(formRecipe(own))))).toBeUndefined();
   });
 
   it('refuses a saved run that is not the demo’s, or whose settings do not validate, naming the key', () => {

@@ -1,13 +1,16 @@
 /**
  * Nothing is lost on reload: the classes of "My images" with their images, the backend the user
  * picked and the run saved with checkpoints come back from IndexedDB, and "Resume the saved run"
- * (disabled until a run is saved) continues the run on the restored images. Pause shows in the
- * status while paused.
+ * (disabled until a run is saved) continues the run on the restored images, a run from a
+ * pretrained start included. Pause shows in the status while paused.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './chromium';
 import { DemoPage } from './demo-page';
+import { pretrainedBackboneFolder, shapeImages } from './pretrained-backbone';
 import { screenshotBoth } from './screenshots';
 import { serveStatic, type StaticServer } from './static-server';
 
@@ -15,11 +18,14 @@ const appDir = join(import.meta.dirname, '..');
 
 describe.skipIf(!chromiumAvailable())('demo session in Chromium', () => {
   let server: StaticServer;
+  /** The pretrained start the second test serves at `/fixtures/`. */
+  const fixturesDir = mkdtempSync(join(tmpdir(), 'resnet-demo-session-'));
   beforeAll(async () => {
-    server = await serveStatic(join(appDir, 'dist'));
+    server = await serveStatic(join(appDir, 'dist'), { mounts: { '/fixtures/': fixturesDir } });
   });
   afterAll(async () => {
     await server?.close();
+    rmSync(fixturesDir, { recursive: true, force: true });
   });
 
   it('on wasm: restores classes, images and the picked backend after a reload, and resumes the saved run on them', async () => {
@@ -68,6 +74,49 @@ describe.skipIf(!chromiumAvailable())('demo session in Chromium', () => {
       const resumed = await demo.expectTrainingState('done');
       expect(resumed.status).toContain(`Done: ${total} steps`);
       expect(resumed.points).toBe(total - stopped.points);
+      expect(await demo.errorText()).toBe('');
+      expect(demo.consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('on wasm: a run from a pretrained start, stopped, resumes after a reload from its checkpoint alone (the start is not loaded again)', async () => {
+    await pretrainedBackboneFolder(join(fixturesDir, 'backbone'));
+    // 20 images per class: 3 are held out, 17 train; batch 17 makes 2 head steps per epoch.
+    const images = await shapeImages(['circle', 'triangle'], 20, 9);
+    const epochs = 150;
+    const total = epochs * 2;
+    const browser = await launchChromium();
+    try {
+      const demo = new DemoPage(await browser.context.newPage());
+      const page = demo.page;
+      await demo.open(`${server.url}?backend=wasm`);
+      await demo.addOwnImages(images);
+      await demo.startFromUrl(`${server.url}fixtures/backbone/model.json`);
+      await demo.waitForCachedFeatures(40);
+      await demo.fillModelAndTraining({ architecture: 'resnet18', inputSize: 32, epochs, batchSize: 17, lr: 0.01 });
+      await page.getByLabel('Save checkpoints in this browser, to resume after a reload').check();
+      await demo.clickTrain();
+      await demo.waitForSteps(1);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await page.getByRole('button', { name: 'Stop' }).click();
+      const stopped = await demo.expectTrainingState('stopped');
+      expect(stopped.points).toBeLessThan(total);
+
+      await demo.reload();
+      await demo.tab('Train');
+      await expect(page.getByLabel('Nothing (from scratch)', { exact: true }).isChecked()).resolves.toBe(true);
+      await demo.clickTrain('Resume the saved run');
+      const resumed = await demo.expectTrainingState('done');
+      expect(resumed.status).toContain(`Done: ${total} steps`);
+      expect(resumed.points).toBe(total - stopped.points);
+      await expect(page.getByTestId('info').textContent()).resolves.toContain('Trained small_resnet on 34 images');
+      await expect(page.getByTestId('holdout-accuracy').textContent()).resolves.toContain('Accuracy on 6 held-out images');
+      // The resumed classifier is the start's backbone with the trained head: better than a coin.
+      expect(await demo.heldOutAccuracy()).toBeGreaterThan(0.5);
+      const ranked = await demo.predict(images[1][0]);
+      expect(ranked.map((r) => r.className).sort()).toEqual(['class A', 'class B']);
       expect(await demo.errorText()).toBe('');
       expect(demo.consoleErrors).toEqual([]);
     } finally {

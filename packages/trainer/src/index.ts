@@ -54,7 +54,7 @@ export { categoricalCrossEntropy, type LossOptions } from './loss';
 export { ConfusionMatrix, type ClassMetrics, type ClassificationReport } from './metrics';
 export { trainStep, type StepOptions, type StepResult } from './train-step';
 export { applyTransfer, type TransferOptions, type FeatureCacheOptions } from './transfer';
-export type { FeatureCacheInfo } from './features/cached-features';
+export type { FeatureCacheInfo, PrecomputedFeatures } from './features/cached-features';
 // The pieces of feature caching an app needs to cache features itself (the demo computes each
 // image's features once, when the image is added, and trains the head on them).
 export { splitAtHead, type SplitModel } from './features/split-model';

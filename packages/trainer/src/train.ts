@@ -10,6 +10,7 @@ import type { StepEngineFactory } from './engine/step-engine';
 import { switchableEngine } from './engine/switchable-engine';
 import { tfjsEngine } from './engine/tfjs-engine';
 import { NonFiniteLossError } from './errors';
+import type { PrecomputedFeatures } from './features/cached-features';
 import { cachedRunData, imageRunData } from './features/cached-run-data';
 import { upgradeCheckpoint } from './legacy-checkpoint';
 import { createRunContext } from './loop/run-context';
@@ -32,6 +33,11 @@ export interface TrainOptions extends TrainConfig {
   resumeFrom?: CheckpointData;
   /** What runs the steps. Default: {@link tfjsEngine}, the trainer's own step on the active backend. */
   engine?: StepEngineFactory;
+  /**
+   * With `transfer.cacheFeatures`: the frozen backbone's features of `train` (and `val`), computed
+   * by the caller with the model's own backbone weights; the run then skips computing them.
+   */
+  precomputedFeatures?: PrecomputedFeatures;
 }
 
 export interface TrainResult {

@@ -3,6 +3,8 @@
  * run saved with each checkpoint is read back through it. The trainer stores the training section
  * as the checkpoint's config; the model and data sections travel in its `metadata.recipe`.
  */
+import type { NormalizationPreset } from '@resnet-ts/data';
+import { readModelCard, type ModelCard } from '@resnet-ts/zoo';
 import { mergeRecipes, parseRecipe, type CheckpointData, type Recipe, type RecipeInput, type RecipeLayer, type RecipeWithData, type TrainConfig } from '@resnet-ts/trainer';
 
 /** Seed of the demo's image order and augmentation. */
@@ -21,11 +23,23 @@ export interface TrainForm {
   lr: number;
 }
 
+/** A pretrained start, as far as the recipe records it (see `start-from.ts`). */
+export interface RecipeStart {
+  /** Its URL or file names: the recipe's `model.weights`. */
+  label: string;
+  architecture: string;
+  inputSize: number;
+  normalization: NormalizationPreset;
+  /** Fine-tuning trains on the images; otherwise the head trains on cached features of the plain images. */
+  fineTune: boolean;
+}
+
 /**
  * The form as a recipe, over `saved` (a resumed run keeps what the form does not show): synthetic
- * shapes, or the user's images (`memory`: not stored, only their pipeline).
+ * shapes, or the user's images (`memory`: not stored, only their pipeline). With a pretrained
+ * `start`, its architecture, input size and normalization win over the form's.
  */
-export function formRecipe(form: TrainForm, saved?: Recipe): RecipeWithData {
+export function formRecipe(form: TrainForm, saved?: Recipe, start?: RecipeStart): RecipeWithData {
   const synthetic = form.source === 'synthetic';
   const fromForm: RecipeLayer = {
     model: { name: form.architecture },
@@ -39,12 +53,38 @@ export function formRecipe(form: TrainForm, saved?: Recipe): RecipeWithData {
     },
     training: { epochs: form.epochs, batchSize: form.batchSize, lr: form.lr },
   };
-  return parseRecipe(mergeRecipes(saved ?? {}, fromForm), 'the Train form') as RecipeWithData;
+  const fromStart: RecipeLayer = start
+    ? {
+        model: { name: start.architecture, weights: start.label },
+        data: { imageSize: [start.inputSize, start.inputSize], normalization: start.normalization, augmentation: start.fineTune && form.augment },
+      }
+    : {};
+  return parseRecipe(mergeRecipes(saved ?? {}, fromForm, fromStart), 'the Train form') as RecipeWithData;
 }
 
-/** The recipe's training settings for `train()`, carrying the model and data sections with each checkpoint. */
-export function trainSettings(recipe: Recipe): TrainConfig {
-  return { ...recipe.training, metadata: { recipe: { model: recipe.model, data: recipe.data } } };
+/**
+ * The start of a saved run that began from pretrained weights (resumed, its model comes from the
+ * checkpoint's own topology and the form's model fields do not apply), else undefined.
+ */
+export function savedStart(recipe: RecipeWithData): RecipeStart | undefined {
+  if (recipe.model.weights === null) return undefined;
+  const { name, weights } = recipe.model;
+  const { imageSize, normalization } = recipe.data;
+  return { label: weights, architecture: name, inputSize: imageSize[0], normalization, fineTune: !recipe.training.transfer?.cacheFeatures };
+}
+
+/**
+ * The recipe's training settings for `train()`, carrying the model and data sections (and the
+ * model card of a model that is not the registry's) with each checkpoint.
+ */
+export function trainSettings(recipe: Recipe, card?: ModelCard): TrainConfig {
+  return { ...recipe.training, metadata: { recipe: { model: recipe.model, data: recipe.data }, ...(card ? { card } : {}) } };
+}
+
+/** The card `trainSettings` saved with the checkpoint, if any. */
+export function savedCard(checkpoint: CheckpointData): ModelCard | undefined {
+  const card = checkpoint.config.metadata?.card as Record<string, unknown> | undefined;
+  return card === undefined ? undefined : readModelCard(card).card;
 }
 
 /** The run state the demo of 0.1 stored in `metadata`. */

@@ -17,14 +17,14 @@ import { reportBrokenRun } from '../training/backend-fallback';
 import { injectFault, requestedFault } from '../training/fault-injection';
 import { createRunGuard } from '../training/run-guard';
 import { SavedRun } from '../training/saved-run';
-import { formRecipe, savedRecipe, trainSettings, type TrainForm } from '../state/run-recipe';
+import { formRecipe, savedCard, savedRecipe, savedStart, trainSettings, type TrainForm } from '../state/run-recipe';
 import { TrainingChart } from '../ui/chart';
 import { field, formatDuration, h, select } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 import { evaluateHeldOut } from '../training/evaluate-held-out';
 import { FeatureCache } from '../training/feature-cache';
 import { holdOut } from '../training/holdout';
-import { prepareStartedRun, type LabelledImage, type StartedRun } from '../training/started-run';
+import { prepareStartedRun, type LabelledImage } from '../training/started-run';
 import { ClassEditor } from './class-editor';
 import { EvaluationView } from './evaluation-view';
 import { PauseGate } from './pause-gate';
@@ -186,8 +186,9 @@ export async function createTrainView({ state, notices, camera, session }: Train
 
   /** Puts a saved run's recipe back into the form, so the data and model are rebuilt the same. */
   const applySavedRun = ({ model, data, training }: RecipeWithData) => {
-    architecture.value = model.name;
-    inputSize.value = String(data.imageSize[0]);
+    // A run from a pretrained start may have an architecture and size the lists do not offer.
+    if (models.includes(model.name)) architecture.value = model.name;
+    if (INPUT_SIZES.includes(data.imageSize[0])) inputSize.value = String(data.imageSize[0]);
     sourceSynthetic.checked = data.kind === 'synthetic';
     sourceOwn.checked = data.kind !== 'synthetic';
     if (data.synthetic) {
@@ -208,8 +209,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
     evaluation.clear();
     const start = resume || continueTraining.checked ? undefined : startFrom.start;
     if (start && sourceSynthetic.checked) throw new Error('A pretrained start trains on "My images": pick "My images", or start from nothing.');
-    // A checkpoint of the head alone could not be resumed: pretrained runs are not saved as runs.
-    const store = (keepCheckpoints.checked && !start) || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
+    const store = keepCheckpoints.checked || resume ? await indexedDbCheckpointStore(RUN_NAME) : undefined;
     const checkpoint = resume ? await store!.load('last') : null;
     if (resume && !checkpoint) {
       await savedRun.forget();
@@ -218,31 +218,30 @@ export async function createTrainView({ state, notices, camera, session }: Train
     const saved = checkpoint ? savedRecipe(checkpoint) : undefined;
     if (saved) applySavedRun(saved);
     if (checkpoint && saved?.data.kind !== 'synthetic') SavedRun.checkClasses(checkpoint.classNames, classEditor.labelledImages().classNames);
-    const recipe = formRecipe(readForm(), saved);
-    const size = start?.inputSize ?? recipe.data.imageSize[0];
-    const arch = start?.architecture ?? recipe.model.name;
+    const fineTune = startFrom.fineTune;
+    const resumedStart = saved && savedStart(saved);
+    const recipe = formRecipe(readForm(), saved, start ? { ...start, fineTune } : resumedStart);
+    const size = recipe.data.imageSize[0];
+    const arch = recipe.model.name;
     const { epochs: epochCount, batchSize: batch } = recipe.training;
     progress.textContent = start ? 'Reading the cached features…' : 'Preparing images…';
     await nextPaint();
     const own = recipe.data.kind === 'synthetic' ? undefined : splitOwnImages();
     if (own) evaluation.showWarnings(own.warnings);
-    let started: StartedRun | undefined;
-    let dataset: PipelineDataset | undefined;
-    if (start) {
-      started = await prepareStartedRun(start, featureCache!, own!.train, own!.classNames, {
-        fineTune: startFrom.fineTune,
-        augmentation: recipe.data.augmentation,
-        seed: recipe.data.seed,
-        modelSeed: recipe.model.seed,
-      });
-    } else {
-      dataset = buildDataset(recipe, own);
-    }
-    const classNames = [...(own?.classNames ?? dataset!.classNames)];
-    const normalization = start?.normalization ?? dataset!.normalization;
+    const started = start && (await prepareStartedRun(start, featureCache!, own!.train, own!.classNames, { fineTune, augment: augment.checked, modelSeed: recipe.model.seed }));
+    const dataset = buildDataset(recipe, own);
+    const classNames = [...dataset.classNames];
+    const normalization = dataset.normalization;
     const current = state.current;
     if (started) {
       state.setModel({ model: started.model, architecture: arch, inputSize: size, classNames, normalization, card: started.card });
+    } else if (checkpoint && resumedStart) {
+      // Its architecture may be none of the registry's (a tfjs start): the checkpoint holds the model.
+      progress.textContent = `Rebuilding ${arch} from the saved run…`;
+      await nextPaint();
+      const model = await tf.loadLayersModel(tf.io.fromMemory(checkpoint.model));
+      const card = savedCard(checkpoint) ?? modelCardFor(arch, { inputShape: [size, size, 3], classes: classNames.length }, { classNames, preprocessing: { normalization } });
+      state.setModel({ model, architecture: arch, inputSize: size, classNames, normalization, card });
     } else if (continueTraining.checked) {
       if (!current) throw new Error('There is no current model to continue; untick "Continue training" to start a new one.');
       if (current.inputSize !== size || current.classNames.length !== classNames.length) {
@@ -278,7 +277,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
     entry.classNames = classNames;
     entry.normalization = normalization;
     entry.card = { ...entry.card, weights: { source: 'trained' } };
-    const trainData: TrainingDataset = started?.train ?? dataset!;
+    const trainData: TrainingDataset = dataset;
 
     chart.reset();
     abort = new AbortController();
@@ -290,10 +289,12 @@ export async function createTrainView({ state, notices, camera, session }: Train
     trainingStarted = true;
     try {
       const result = await train({
-        model: started?.trainedModel ?? entry.model,
+        model: entry.model,
         train: trainData,
-        ...trainSettings(recipe),
-        ...(started?.transfer ? { transfer: started.transfer } : {}),
+        // A started run's card travels with its checkpoints: resumed, it is the model's card again.
+        ...trainSettings(recipe, started || resumedStart ? entry.card : undefined),
+        ...(started ? { transfer: started.transfer } : {}),
+        ...(started?.precomputedFeatures ? { precomputedFeatures: started.precomputedFeatures } : {}),
         // With a store the trainer writes the `last` checkpoint at each epoch end and when stopped.
         ...(store ? { store } : {}),
         ...(checkpoint ? { resumeFrom: checkpoint } : {}),
@@ -337,7 +338,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
       if (store) await savedRun.remember(result.classNames, result.step);
     } finally {
       guard.dispose();
-      await (started ?? dataset)?.dispose();
+      await dataset.dispose();
     }
   };
 

@@ -3,7 +3,7 @@ import type { TrainBeginLogs } from '../callbacks/types';
 import { loadArtifactsWeights, type CheckpointData } from '../checkpoint';
 import type { ResolvedTrainConfig } from '../config';
 import type { TrainingDataset } from '../dataset';
-import { cacheFeatures } from './cached-features';
+import { cacheFeatures, type PrecomputedFeatures } from './cached-features';
 
 export interface RunData {
   /** The model the engine steps: the head model with cached features, else the model itself. */
@@ -26,6 +26,7 @@ interface RunInputs {
   train: TrainingDataset;
   val?: TrainingDataset;
   resumeFrom?: CheckpointData;
+  precomputedFeatures?: PrecomputedFeatures;
 }
 
 /** The run on the images themselves. */
@@ -40,13 +41,16 @@ export function imageRunData(options: RunInputs): RunData {
  */
 export async function cachedRunData(options: RunInputs, config: ResolvedTrainConfig): Promise<RunData> {
   const transfer = config.transfer;
-  if (!transfer?.cacheFeatures) return imageRunData(options);
+  if (!transfer?.cacheFeatures) {
+    if (options.precomputedFeatures) throw new Error('precomputedFeatures are the features of a frozen backbone: set training.transfer.cacheFeatures (and freezeBackbone) too.');
+    return imageRunData(options);
+  }
   const imagesFrom = transfer.unfreezeFrom !== undefined ? (transfer.unfreezeEpoch ?? 0) : undefined;
   if (imagesFrom !== undefined && (options.resumeFrom?.state.epoch ?? 0) >= imagesFrom) return imageRunData(options);
   // Features come from the backbone's weights: a resumed run computes them from the checkpoint's
   // (the same, as the backbone is frozen; the loop loads them again with the rest of the state).
   if (options.resumeFrom) loadArtifactsWeights(options.model, options.resumeFrom.model);
-  const cached = await cacheFeatures(options.model, options.train, options.val, config);
+  const cached = await cacheFeatures(options.model, options.train, options.val, config, options.precomputedFeatures);
   const head = { trainedModel: cached.head, train: cached.train, val: cached.val, beginLogs: { featureCache: cached.info } };
   if (imagesFrom === undefined) return { ...head, changedModel: cached.head };
   return { ...head, changedModel: options.model, imagesFrom };
