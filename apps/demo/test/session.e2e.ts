@@ -68,6 +68,8 @@ describe.skipIf(!chromiumAvailable())('demo session in Chromium', () => {
       await expect(page.getByLabel('Shape classes', { exact: true }).isVisible()).resolves.toBe(false);
       expect([await demo.className(0), await demo.className(1)]).toEqual(['class A', 'squares']);
       expect([await demo.imageCount(0), await demo.imageCount(1)]).toEqual([3, 3]);
+      // The form shows its defaults, not the saved run's settings: the status says what Resume continues.
+      await expect(page.getByTestId('train-status').textContent()).resolves.toMatch(new RegExp(`^A run saved at step ${stopped.points} .* can be resumed`));
       await screenshotBoth(page, 'train-restored');
 
       await demo.clickTrain('Resume the saved run');

@@ -34,6 +34,12 @@ export class SavedRun {
     await this.session.put('savedRun', null).catch(() => undefined);
   }
 
+  /** For the status line after a reload: what can be resumed, or null when nothing is saved. */
+  get summary(): string | null {
+    if (!this.note) return null;
+    return `A run saved at step ${this.note.step} (${new Date(this.note.savedAt).toLocaleString()}) can be resumed: press "Resume the saved run".`;
+  }
+
   /** While training the button is off; otherwise on exactly when a run is saved. */
   setRunning(running: boolean): void {
     this.running = running;

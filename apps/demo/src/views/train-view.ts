@@ -375,6 +375,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
     showSource();
   }
   await savedRun.load();
+  if (savedRun.summary) progress.textContent = savedRun.summary;
   trainButton.addEventListener('click', () => void start(false));
   resumeButton.addEventListener('click', () => void start(true));
 
