@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arrayDataset } from '@resnet-ts/data';
-import { evaluate, recalibrateBatchNorm, type StepEngine } from '@resnet-ts/trainer';
+import { evaluate, recalibrateBatchNorm, train, type StepEngine } from '@resnet-ts/trainer';
 import { seededValues } from '../../../test-support/seeded-values';
 import { onnxTrainingEngine } from '../src/node';
 import { batchFor, expectClose, setWeights, tinyConvNet, weightsByKey } from './helpers';
@@ -58,6 +58,26 @@ describe('onnxTrainingEngine forward passes', () => {
     expect(after.loss).not.toBeCloseTo(before.loss, 3);
     expect(after.loss).toBeCloseTo(tfjs.loss, 5);
     engine.dispose();
+    model.dispose();
+  });
+
+  it("evaluates the final model at the end of train() (evaluateAtEnd) on the run's engine: the averaged (EMA) weights it ends with, as tfjs would", async () => {
+    const model = tinyConvNet(6, 3);
+    const val = tinyDataset(false);
+    const result = await train({
+      model,
+      train: tinyDataset(true),
+      epochs: 2,
+      batchSize: 4,
+      lr: 0.05,
+      ema: { decay: 0.5 },
+      engine: onnxTrainingEngine({ intraOpThreads: 1 }),
+      evaluateAtEnd: { data: val, options: { batchSize: 4 } },
+    });
+    const tfjs = await evaluate(model, val, { batchSize: 4, classNames: result.classNames });
+    expect(result.evaluation!.count).toBe(10);
+    expect(result.evaluation!.confusion).toEqual(tfjs.confusion);
+    expect(result.evaluation!.loss).toBeCloseTo(tfjs.loss, 5);
     model.dispose();
   });
 

@@ -10,6 +10,7 @@ import type { StepEngineFactory } from './engine/step-engine';
 import { switchableEngine } from './engine/switchable-engine';
 import { tfjsEngine } from './engine/tfjs-engine';
 import { NonFiniteLossError } from './errors';
+import type { EvaluateOptions, EvaluationResult } from './evaluate';
 import type { PrecomputedFeatures } from './features/cached-features';
 import { cachedRunData, imageRunData } from './features/cached-run-data';
 import { upgradeCheckpoint } from './legacy-checkpoint';
@@ -38,6 +39,14 @@ export interface TrainOptions extends TrainConfig {
    * by the caller with the model's own backbone weights; the run then skips computing them.
    */
   precomputedFeatures?: PrecomputedFeatures;
+  /**
+   * After the run (and its end-of-run callbacks), evaluate the final model on this data with the
+   * run's engine (onnxruntime's own forward pass where it trains), into `TrainResult.evaluation`;
+   * batch size and class names default to the run's.
+   * Skipped for a run that was aborted or stopped, and left to the caller (no `evaluation`) when
+   * the engine trained only the head on cached features.
+   */
+  evaluateAtEnd?: { data: TrainingDataset; options: EvaluateOptions };
 }
 
 export interface TrainResult {
@@ -51,6 +60,8 @@ export interface TrainResult {
   best: BestMetric;
   config: ResolvedTrainConfig;
   classNames: string[];
+  /** The final model on `evaluateAtEnd`'s data, when it ran. */
+  evaluation?: EvaluationResult;
 }
 
 /**
@@ -77,6 +88,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const callbacks = [...builtin.before, ...(options.callbacks ?? []), builtin.checkpoint];
   const call = dispatcher(callbacks, ctx);
   let failure: NonFiniteLossError | undefined;
+  let evaluation: EvaluationResult | undefined;
   try {
     if (options.resumeFrom) {
       const { checkpoint, created } = await upgradeCheckpoint(options.resumeFrom, model, store);
@@ -152,6 +164,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     // callbacks (EMA, restoring the best weights) and the caller read the model.
     await engine.syncToModel();
     await call.onTrainEnd({ stopReason: ctx.stopReason, history: state.history, ...ctx.messageField() });
+    const wanted = options.evaluateAtEnd && !failure && ctx.stopReason !== 'aborted' && ctx.stopReason !== 'stopped';
+    if (wanted && data.trainedModel === model) {
+      // End-of-run callbacks may have changed the model's weights (EMA, restoring the best ones).
+      await engine.syncFromModel();
+      const { data: evalData, options: evalOptions } = options.evaluateAtEnd!;
+      evaluation = await engine.evaluate(evalData, { batchSize: config.batchSize, classNames: plan.classNames, ...evalOptions });
+    }
   } finally {
     call.dispose();
     engine.dispose();
@@ -167,5 +186,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     best: builtin.checkpoint.best,
     config,
     classNames: plan.classNames,
+    ...(evaluation ? { evaluation } : {}),
   };
 }

@@ -28,7 +28,7 @@ import { readRunInfo, writeRunJson } from './run-json';
  *   model/                    final model (tfjs format) for predict / export / the demo
  *   evaluation.json, report.html
  */
-export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom'> {
+export interface RunOptions extends Omit<TrainOptions, 'store' | 'resumeFrom' | 'evaluateAtEnd'> {
   runDir: string;
   /** Images of misclassified samples in the report. Default 24. */
   reportImages?: number;
@@ -82,20 +82,21 @@ async function writeMetrics(runDir: string, result: Pick<TrainResult, 'history' 
 export async function finishRun(
   runDir: string,
   model: tf.LayersModel,
-  result: Pick<TrainResult, 'history' | 'steps' | 'config' | 'classNames'>,
+  result: Pick<TrainResult, 'history' | 'steps' | 'config' | 'classNames' | 'evaluation'>,
   options: { val?: TrainingDataset; title?: string; reportImages?: number; batchSize?: number } = {},
 ): Promise<EvaluationResult | undefined> {
   await fileIO(join(runDir, 'model')).save!(await modelToArtifacts(model));
   // The final weights are usually those of `last` or `best`: store them once.
   const checkpoints = [join(runDir, 'checkpoints', 'last', 'model'), join(runDir, 'checkpoints', 'best', 'model')];
   await linkIdenticalFiles(join(runDir, 'model'), checkpoints);
-  const evaluation = options.val
+  // The run's engine evaluated the final model when it could (train's `evaluateAtEnd`).
+  const evaluation = result.evaluation ?? (options.val
     ? await evaluate(model, options.val, {
         batchSize: options.batchSize ?? result.config.batchSize,
         classNames: result.classNames,
         keepMisclassified: options.reportImages ?? 24,
       })
-    : undefined;
+    : undefined);
   if (evaluation) {
     const { misclassified: _m, ...json } = evaluation;
     await writeFileAtomic(join(runDir, 'evaluation.json'), JSON.stringify(json, null, 2));
@@ -128,7 +129,8 @@ async function runWithStore(
   };
   let result: TrainResult;
   try {
-    result = await train({ ...options, store, ...extra, callbacks: [...(options.callbacks ?? []), logger] });
+    const evaluateAtEnd = options.val ? { evaluateAtEnd: { data: options.val, options: { keepMisclassified: options.reportImages ?? 24 } } } : {};
+    result = await train({ ...options, store, ...extra, ...evaluateAtEnd, callbacks: [...(options.callbacks ?? []), logger] });
   } catch (error) {
     if (error instanceof NonFiniteLossError) await writeMetrics(runDir, { history: error.history, steps: [] });
     throw error;
