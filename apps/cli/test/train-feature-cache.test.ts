@@ -23,8 +23,8 @@ describe('resnet train --freeze-backbone --cache-features', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ steps: 4, epochs: 2, evaluation: { count: 8 } });
     const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8'));
     expect(run.recipe.training).toMatchObject({ transfer: { freezeBackbone: true, cacheFeatures: { augmentedCopies: 2 } } });
-    // Precise BN (the synthetic preset's) would recompute the frozen backbone's statistics: off here.
-    expect(run.recipe.training.preciseBnBatches).toBe(0);
+    // Precise BN (the default) runs, and leaves the frozen backbone's statistics alone (see the trainer's feature-cache tests).
+    expect(run.recipe.training.preciseBnBatches).toBe(8);
   });
 
   it('is a usage error (exit 2) without --freeze-backbone, and --augmented-copies without --cache-features', () => {

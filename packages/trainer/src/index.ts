@@ -88,7 +88,7 @@ export { MetricMonitor, monitorMode, type MonitorState } from './callbacks/monit
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
 export { ModelCheckpoint, type ModelCheckpointOptions, type BestMetric } from './callbacks/model-checkpoint';
 export { EmaCallback } from './callbacks/ema-callback';
-export { PreciseBnCallback } from './callbacks/precise-bn-callback';
+export { PreciseBnCallback, type PreciseBnCallbackOptions } from './callbacks/precise-bn-callback';
 export { TransferStages } from './callbacks/transfer-stages';
 export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './callbacks/reduce-lr-on-plateau';
 export { tfjsEngine } from './engine/tfjs-engine';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainingDataset } from './dataset';
+import { withFrozenBatchNormInInferenceMode } from './frozen-batch-norm';
 
 export interface PreciseBnOptions {
   /** Training batches to average over. */
@@ -55,8 +56,9 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, data: Training
       // tfjs updates moving = moving - (moving - batchStat) * (1 - momentum): momentum 1 - 1/k
       // turns that into the running mean of the k batch statistics.
       for (const l of layers) l.momentum = 1 - 1 / k;
+      // Frozen layers run as in the training step (inference mode): their statistics stay as they are.
       tf.tidy(() => {
-        model.apply(xs, { training: true });
+        withFrozenBatchNormInInferenceMode(model, () => model.apply(xs, { training: true }));
       });
     }
   } finally {

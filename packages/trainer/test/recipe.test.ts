@@ -55,7 +55,7 @@ describe('recipe defaults', () => {
         monitor: 'val_loss',
         earlyStopping: false,
         checkpointEverySteps: 0,
-        preciseBnBatches: 0,
+        preciseBnBatches: 8,
         ema: false,
       },
     });
@@ -72,7 +72,7 @@ describe('recipe defaults', () => {
     expect(parseRecipe({ data: null }).data).toBeNull();
   });
 
-  it('quickstart preset: the no-data CLI run (32x32 easy shapes, 768/96 images, 4 epochs, clip 1, precise BN 8)', () => {
+  it('quickstart preset: the no-data CLI run (32x32 easy shapes, 768/96 images, 4 epochs, clip 1; precise BN 8 as by default)', () => {
     const recipe = parseRecipe(mergeRecipes(RECIPE_PRESETS.quickstart, { training: { epochs: 2 } }));
     expect(recipe.data).toMatchObject({ kind: 'synthetic', imageSize: [32, 32], synthetic: { classes: 6, trainCount: 768, valCount: 96, difficulty: 'easy' } });
     expect(recipe.training).toMatchObject({ epochs: 2, batchSize: 32, lr: 1e-3, clipNorm: 1, preciseBnBatches: 8 });
@@ -154,7 +154,7 @@ describe('mergeRecipes and serializeRecipe', () => {
     const before = structuredClone(file);
     expect(mergeRecipes(RECIPE_PRESETS.quickstart, file, flags)).toEqual({
       data: { kind: 'synthetic', imageSize: [96, 96], synthetic: { trainCount: 768, valCount: 96, difficulty: 'easy' } },
-      training: { epochs: 5, clipNorm: 1, preciseBnBatches: 8, optimizer: { type: 'adam' }, lr: 0.01 },
+      training: { epochs: 5, clipNorm: 1, optimizer: { type: 'adam' }, lr: 0.01 },
     });
     expect(file).toEqual(before);
     expect(mergeRecipes({ training: { optimizer: { type: 'sgd' } } }, { training: { optimizer: { momentum: 0.5 } } })).toEqual({

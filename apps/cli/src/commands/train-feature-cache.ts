@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { RECIPE_PRESETS, type RecipeInput, type RecipeLayer, type TrainerCallback } from '@resnet-ts/trainer';
+import type { TrainerCallback } from '@resnet-ts/trainer';
 import { UsageError } from '../errors';
 import { positiveInteger } from '../options';
 
@@ -21,17 +21,6 @@ export function combineFeatureCacheSettings(settings: Readonly<Record<string, un
   if (augmentedCopies === undefined) return cacheFeatures === undefined ? rest : { ...rest, cacheFeatures };
   if (cacheFeatures !== true) throw new UsageError(`${where}--augmented-copies counts cached features: add --cache-features (with --freeze-backbone)`);
   return { ...rest, cacheFeatures: { augmentedCopies } };
-}
-
-/**
- * The quickstart preset for a run whose other layers are `layers`: without precise BN when they
- * cache features (it would recompute the statistics of the backbone that caching keeps frozen).
- */
-export function quickstartFor(layers: readonly RecipeLayer[]): RecipeInput {
-  const caches = layers.some((layer) => Boolean((layer as RecipeInput).training?.transfer?.cacheFeatures));
-  if (!caches) return RECIPE_PRESETS.quickstart;
-  const { preciseBnBatches: _off, ...training } = RECIPE_PRESETS.quickstart.training ?? {};
-  return { ...RECIPE_PRESETS.quickstart, training };
 }
 
 /** The start-up line of a run that caches features: how many, how big, how long it took. */

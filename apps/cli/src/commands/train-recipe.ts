@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { formatPath, mergeRecipes, parseRecipe, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
+import { formatPath, mergeRecipes, parseRecipe, RECIPE_PRESETS, RecipeError, type Recipe, type RecipeIssue, type RecipeWithData, type RecipeLayer, type RecipePath } from '@resnet-ts/trainer';
 import { detectDataSource } from '@resnet-ts/trainer/node';
 import { listModels, MAX_INPUT_SIZE, MIN_INPUT_SIZE } from '@resnet-ts/zoo';
 import type { NormalizationPreset } from '@resnet-ts/data';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
 import { planStartingWeights, type PlannedStartingWeights } from './train-weights';
-import { combineFeatureCacheSettings, quickstartFor } from './train-feature-cache';
+import { combineFeatureCacheSettings } from './train-feature-cache';
 import { ENGINE_CHOICES, EXECUTION_PROVIDERS, type EngineChoice, type ExecutionProvider } from './train-engine';
 
 /**
@@ -224,7 +224,7 @@ export async function trainRecipe(explicit: Flags, configPath?: string): Promise
   const flags: Layer = { values: flagValues as RecipeLayer, origin: 'flags' };
   const layers = [file?.layer.values ?? {}, flags.values];
   const kind = (mergeRecipes(...layers).data as { kind?: string } | null | undefined)?.kind;
-  const preset = kind === undefined || kind === 'synthetic' ? quickstartFor(layers) : {};
+  const preset = kind === undefined || kind === 'synthetic' ? RECIPE_PRESETS.quickstart : {};
   const fail = (issues: readonly RecipeIssue[]) => new UsageError(issues.map((issue) => describe(issue, flags, file?.layer, configPath)).join('; '));
   let recipe: Recipe;
   try {

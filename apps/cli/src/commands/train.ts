@@ -100,7 +100,7 @@ export function registerTrain(program: Command, context: CliContext): void {
   command
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))
     .addOption(
-      new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 0; 8 on synthetic data)').argParser(
+      new Option('--precise-bn <batches>', 'before validating, average BatchNorm statistics over this many training batches; 0: off (default 8)').argParser(
         integerAtLeast(0),
       ),
     )

@@ -39,6 +39,12 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Images per second: one decimal where it matters (12.3), whole thousands-separated above 100 (35,842). */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond)) return '—';
+  return perSecond >= 100 ? formatCount(Math.round(perSecond)) : perSecond.toFixed(1);
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));

@@ -19,7 +19,7 @@ import { createRunGuard } from '../training/run-guard';
 import { SavedRun } from '../training/saved-run';
 import { formRecipe, savedCard, savedRecipe, savedStart, trainSettings, type TrainForm } from '../state/run-recipe';
 import { TrainingChart } from '../ui/chart';
-import { field, formatDuration, h, select } from '../ui/dom';
+import { field, formatDuration, formatRate, h, select } from '../ui/dom';
 import { describeError, type Notices } from '../ui/notices';
 import { evaluateHeldOut } from '../training/evaluate-held-out';
 import { FeatureCache } from '../training/feature-cache';
@@ -315,7 +315,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
               const eta = ((totalSteps - logs.step) * perStep) / 1000;
               stepLine =
                 `Epoch ${logs.epoch + 1}/${epochCount} · step ${logs.step}/${totalSteps} · loss ${logs.loss.toFixed(3)} · ` +
-                `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${imagesPerSecond.toFixed(1)} images/s · ETA ${formatDuration(eta)}`;
+                `accuracy ${(logs.accuracy * 100).toFixed(0)} % · ${formatRate(imagesPerSecond)} images/s · ETA ${formatDuration(eta)}`;
               showPaused();
               await gate.wait();
             },
@@ -328,7 +328,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
       progress.textContent =
         `${stopped ? `Stopped (${result.stopReason})` : 'Done'}: ${result.step} steps in ${formatDuration(seconds)}` +
         (last
-          ? `, last epoch loss ${last.loss.toFixed(3)}, training accuracy ${(last.accuracy * 100).toFixed(0)} %, ${last.imagesPerSecond.toFixed(1)} images/s.`
+          ? `, last epoch loss ${last.loss.toFixed(3)}, training accuracy ${(last.accuracy * 100).toFixed(0)} %, ${formatRate(last.imagesPerSecond)} images/s.`
           : '.');
       if (own) {
         evaluation.show(await evaluateHeldOut(entry.model, own.heldOut, classNames, { imageSize: size, normalization }), own.warnings);

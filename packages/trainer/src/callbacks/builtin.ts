@@ -18,8 +18,9 @@ export interface BuiltinCallbacks {
 
 /**
  * The callbacks a config asks for. Their order is part of the behaviour: layers are frozen before
- * anything else sees the epoch; precise BN recalibrates before EMA swaps its average in; EMA applies
- * its average at the end before early stopping may put the best weights back.
+ * anything else sees the epoch; EMA swaps its average in before precise BN recalibrates (the weights
+ * validated get statistics of their own); EMA applies its average at the end, precise BN then
+ * recalibrates it, before early stopping may put the best weights back.
  */
 export function builtinCallbacks(
   config: ResolvedTrainConfig,
@@ -28,8 +29,11 @@ export function builtinCallbacks(
 ): BuiltinCallbacks {
   const before: TrainerCallback[] = [];
   if (config.transfer) before.push(new TransferStages(config.transfer));
-  if (config.preciseBnBatches > 0) before.push(new PreciseBnCallback(config.preciseBnBatches));
   if (config.ema) before.push(new EmaCallback(model, config.ema));
+  if (config.preciseBnBatches > 0) {
+    const emaAtEnd = config.ema !== false && config.ema.applyAtEnd !== false;
+    before.push(new PreciseBnCallback(config.preciseBnBatches, { atTrainEnd: emaAtEnd }));
+  }
   if (config.schedule.type === 'plateau') before.push(new ReduceLrOnPlateau(config.schedule, config.lr));
   if (config.earlyStopping) before.push(new EarlyStopping(model, config.earlyStopping));
   const checkpoint = new ModelCheckpoint({ monitor: config.monitor, everySteps: config.checkpointEverySteps, save });

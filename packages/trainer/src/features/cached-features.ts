@@ -55,9 +55,6 @@ export async function cacheFeatures(
 ): Promise<CachedFeatures> {
   const transfer = config.transfer;
   if (!transfer?.cacheFeatures) throw new Error('cacheFeatures: training.transfer.cacheFeatures is off.');
-  if (config.preciseBnBatches > 0) {
-    throw new Error('training.preciseBnBatches recomputes BatchNorm statistics, which a frozen backbone with cached features keeps fixed: set it to 0 or turn training.transfer.cacheFeatures off.');
-  }
   const started = performance.now();
   const { backbone, head, featureSize } = splitAtHead(model, transfer);
   const copies = transfer.cacheFeatures === true ? 1 : (transfer.cacheFeatures.augmentedCopies ?? 1);
