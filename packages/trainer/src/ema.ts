@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { EngineWeightAverage } from './engine/step-engine';
 import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights';
 
 /**
@@ -8,6 +9,8 @@ import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights'
 export class WeightEma {
   private shadows: tf.Variable[];
   private readonly weights: tf.LayerVariable[];
+  /** The engine's own average, when it keeps one: updated there, read into the shadows when they are needed. */
+  private source: EngineWeightAverage | undefined;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -18,7 +21,22 @@ export class WeightEma {
     this.shadows = tf.tidy(() => this.weights.map((w) => tf.variable(w.read().clone(), false)));
   }
 
+  /** Whether the average is kept by an engine ({@link attach}). */
+  get attached(): boolean {
+    return this.source !== undefined;
+  }
+
+  /** Lets an engine keep the average from now on, starting from the current one. */
+  attach(source: EngineWeightAverage): void {
+    this.source = source;
+    this.push();
+  }
+
   update(): void {
+    if (this.source) {
+      this.source.update();
+      return;
+    }
     tf.tidy(() => {
       this.weights.forEach((w, i) => {
         const shadow = this.shadows[i];
@@ -39,6 +57,7 @@ export class WeightEma {
 
   /** Loads the averages into the model; returns copies of the live weights for {@link swapOut}. */
   swapIn(): tf.Tensor[] {
+    this.pull();
     const live = this.weights.map((w) => tf.keep(w.read().clone()));
     this.copyInto(this.shadows);
     return live;
@@ -52,21 +71,41 @@ export class WeightEma {
 
   /** Replaces the model's weights with the averages (end of training). */
   applyToModel(): void {
+    this.pull();
     this.copyInto(this.shadows);
   }
 
   /** Named copies of the shadow weights; the caller disposes them. */
   getWeights(): tf.NamedTensorMap {
+    this.pull();
     return namedByPosition(this.model, this.shadows.map((s) => s.clone()));
   }
 
   setWeights(weights: tf.NamedTensorMap): void {
     fromNamedByPosition(this.model, weights, 'EMA checkpoint').forEach((saved, i) => this.shadows[i].assign(saved));
+    this.push();
   }
 
   dispose(): void {
     tf.dispose(this.shadows);
     this.shadows = [];
+  }
+
+  /** Shadows <- the engine's average. */
+  private pull(): void {
+    if (!this.source) return;
+    const averages = this.source.read();
+    this.weights.forEach((w, i) => {
+      const values = averages.get(w.originalName);
+      if (!values) throw new Error(`EMA: the engine keeps no average of weight "${w.originalName}"`);
+      this.shadows[i].assign(tf.tensor(values, this.shadows[i].shape, this.shadows[i].dtype));
+    });
+  }
+
+  /** The engine's average <- shadows. */
+  private push(): void {
+    if (!this.source) return;
+    this.source.load(new Map(this.weights.map((w, i) => [w.originalName, this.shadows[i].dataSync() as Float32Array])));
   }
 
   private copyInto(values: readonly tf.Tensor[]): void {

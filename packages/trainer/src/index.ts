@@ -92,7 +92,7 @@ export { PreciseBnCallback, type PreciseBnCallbackOptions } from './callbacks/pr
 export { TransferStages } from './callbacks/transfer-stages';
 export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './callbacks/reduce-lr-on-plateau';
 export { tfjsEngine } from './engine/tfjs-engine';
-export type { StepEngine, StepEngineFactory, EngineOptions } from './engine/step-engine';
+export type { StepEngine, StepEngineFactory, EngineOptions, EngineWeightAverage } from './engine/step-engine';
 export { historyToCsv, toJsonl } from './callbacks/history-format';
 export { renderReport, type ReportInput } from './report/html';
 export { encodePng, type ZlibDeflate } from './report/png';

@@ -21,6 +21,7 @@ import { BufferPair } from './buffer-pair';
 import { OnnxTrainingError } from './errors';
 import { ForwardSessions, type ForwardSession } from './forward-sessions';
 import { StepSessions, type StepSession } from './step-sessions';
+import { GraphWeightAverage } from './weight-average';
 
 export interface OnnxTrainingEngineOptions {
   /**
@@ -237,6 +238,10 @@ class OnnxStepEngine implements StepEngine {
       }),
     );
     this.dirty = false;
+  }
+
+  weightAverage(model: tf.LayersModel, decay: number): GraphWeightAverage | undefined {
+    return model === this.model ? new GraphWeightAverage({ weights: this.weights, layouts: this.layouts, kerasShapes: this.kerasShapes }, decay) : undefined;
   }
 
   async syncFromModel(): Promise<void> {

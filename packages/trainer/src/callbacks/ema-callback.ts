@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { WeightEma } from '../ema';
 import type { EmaOptions } from '../config';
-import type { TrainEndLogs, TrainerCallback, TrainerContext } from './types';
+import type { TrainBeginLogs, TrainEndLogs, TrainerCallback, TrainerContext } from './types';
 
 /**
  * Weight EMA (timm's ModelEmaV2) as a callback: updates the average after every step, validates
@@ -14,7 +14,10 @@ export class EmaCallback implements TrainerCallback {
   private readonly applyAtEnd: boolean;
   private live: tf.Tensor[] | null = null;
 
-  constructor(model: tf.LayersModel, options: EmaOptions = {}) {
+  constructor(
+    private readonly model: tf.LayersModel,
+    options: EmaOptions = {},
+  ) {
     this.ema = new WeightEma(model, options.decay ?? 0.999);
     this.evaluate = options.evaluate !== false;
     this.applyAtEnd = options.applyAtEnd !== false;
@@ -28,8 +31,15 @@ export class EmaCallback implements TrainerCallback {
     this.ema.setWeights(tensors);
   }
 
+  onTrainBegin(_logs: TrainBeginLogs, ctx: TrainerContext): void {
+    // An engine with its own copy of the weights (onnxruntime) averages them there: without it,
+    // every step would first copy them into the model (for ResNet50, 100 MB of layout transposes).
+    const source = ctx.engine.weightAverage?.(this.model, this.ema.decay);
+    if (source) this.ema.attach(source);
+  }
+
   async onBatchEnd(_batch: number, _logs: unknown, ctx: TrainerContext): Promise<void> {
-    await ctx.engine.syncToModel();
+    if (!this.ema.attached) await ctx.engine.syncToModel();
     this.ema.update();
   }
 

@@ -35,7 +35,23 @@ export interface StepEngine {
   syncToModel(): Promise<void>;
   /** Takes the model's weights (after a callback or a resume wrote them). */
   syncFromModel(): Promise<void>;
+  /**
+   * Optional, for an engine that keeps its own copy of the weights: an exponential moving average
+   * of them kept beside that copy, so that weight EMA need not write the model after every step.
+   * Undefined when `model` is not the model the engine steps.
+   */
+  weightAverage?(model: tf.LayersModel, decay: number): EngineWeightAverage | undefined;
   dispose(): void;
+}
+
+/** A weight average an engine keeps (see `StepEngine.weightAverage`), by weight name (`originalName`). */
+export interface EngineWeightAverage {
+  /** `average = decay * average + (1 - decay) * weight` for every weight, after a step. */
+  update(): void;
+  /** Copies of the averages, in the model's layout. */
+  read(): Map<string, Float32Array>;
+  /** Replaces the averages with `values` (the model's layout), e.g. a checkpoint's. */
+  load(values: ReadonlyMap<string, ArrayLike<number>>): void;
 }
 
 export interface EngineOptions {

@@ -27,6 +27,9 @@ export function switchableEngine(first: StepEngine): SwitchableEngine {
     loadOptimizerState: (state) => current.loadOptimizerState(state),
     syncToModel: () => current.syncToModel(),
     syncFromModel: () => current.syncFromModel(),
+    // An average lives with the engine that made it; the only switch (cached features to images)
+    // changes the model too, and an engine makes none for a model it does not step.
+    weightAverage: (model, decay) => current.weightAverage?.(model, decay),
     dispose: () => current.dispose(),
     async switchTo(next) {
       await current.syncToModel();

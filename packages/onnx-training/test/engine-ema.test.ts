@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { arrayDataset } from '@resnet-ts/data';
+import { MemoryCheckpointStore, train, type StepEngineFactory, type TrainerCallback } from '@resnet-ts/trainer';
+import { seededValues } from '../../../test-support/seeded-values';
+import { onnxTrainingEngine } from '../src/node';
+import { expectClose, tinyConvNet, weightsByKey } from './helpers';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function tinyDataset() {
+  const images = Uint8Array.from(seededValues(12 * 6 * 6 * 3, 21), (v) => Math.round((v + 1) * 127));
+  const labels = Array.from({ length: 12 }, (_, i) => i % 3);
+  return arrayDataset({ images, shape: [12, 6, 6, 3], labels, classNames: ['a', 'b', 'c'] }, { training: true, imageSize: 6, seed: 4 });
+}
+
+const onnx = onnxTrainingEngine({ intraOpThreads: 1 });
+/** The same engine without its own weight average: EMA then goes through the tfjs model after every step. */
+const withoutAverage: StepEngineFactory = async (options) => {
+  const engine = await onnx(options);
+  return new Proxy(engine, { get: (target, key) => (key === 'weightAverage' ? undefined : Reflect.get(target, key)) });
+};
+const run = { epochs: 3, batchSize: 4, lr: 0.05, ema: { decay: 0.7 }, seed: 2 } as const;
+
+describe('weight EMA on the onnxruntime engine', () => {
+  it("averages on the engine's own buffers: the same EMA weights as averaging the tfjs model after every step", async () => {
+    const onEngine = tinyConvNet(6, 3);
+    const used: boolean[] = [];
+    const spying: StepEngineFactory = async (options) => {
+      const engine = await onnx(options);
+      const original = engine.weightAverage!.bind(engine);
+      engine.weightAverage = (model, decay) => {
+        const average = original(model, decay);
+        used.push(average !== undefined);
+        return average;
+      };
+      return engine;
+    };
+    await train({ model: onEngine, train: tinyDataset(), ...run, engine: spying });
+    expect(used).toEqual([true]);
+    const viaModel = tinyConvNet(6, 3);
+    await train({ model: viaModel, train: tinyDataset(), ...run, engine: withoutAverage });
+    const [a, b] = [await weightsByKey(onEngine), await weightsByKey(viaModel)];
+    const initial = await weightsByKey(tinyConvNet(6, 3));
+    for (const [key, values] of a) {
+      expect(values, key).not.toEqual(initial.get(key));
+      expectClose(key, values, b.get(key)!, { rtol: 1e-5, atol: 1e-6 });
+    }
+    for (const m of [onEngine, viaModel]) m.dispose();
+  });
+
+  it('resumes the engine-kept average from a checkpoint: the same weights as an uninterrupted run', async () => {
+    const whole = tinyConvNet(6, 3);
+    await train({ model: whole, train: tinyDataset(), ...run, engine: onnx });
+    const store = new MemoryCheckpointStore();
+    const stopAfterOne: TrainerCallback = { onEpochEnd: (epoch, _logs, ctx) => void (epoch === 0 && ctx.stop('test')) };
+    const first = tinyConvNet(6, 3);
+    await train({ model: first, train: tinyDataset(), ...run, engine: onnx, store, callbacks: [stopAfterOne] });
+    const resumed = tinyConvNet(6, 3);
+    await train({ model: resumed, train: tinyDataset(), ...run, engine: onnx, resumeFrom: (await store.load('last'))! });
+    const [a, b] = [await weightsByKey(whole), await weightsByKey(resumed)];
+    for (const [key, values] of a) expect(b.get(key), key).toEqual(values);
+    for (const m of [whole, first, resumed]) m.dispose();
+  });
+});
