@@ -38,8 +38,11 @@ describe('weight EMA on the onnxruntime engine', () => {
       };
       return engine;
     };
+    const tensors = tf.memory().numTensors;
     await train({ model: onEngine, train: tinyDataset(), ...run, engine: spying });
     expect(used).toEqual([true]);
+    // Reading the average into the model (validation, checkpoints, the end) leaves no tensor behind.
+    expect(tf.memory().numTensors).toBe(tensors);
     const viaModel = tinyConvNet(6, 3);
     await train({ model: viaModel, train: tinyDataset(), ...run, engine: withoutAverage });
     const [a, b] = [await weightsByKey(onEngine), await weightsByKey(viaModel)];

@@ -98,7 +98,7 @@ export class WeightEma {
     this.weights.forEach((w, i) => {
       const values = averages.get(w.originalName);
       if (!values) throw new Error(`EMA: the engine keeps no average of weight "${w.originalName}"`);
-      this.shadows[i].assign(tf.tensor(values, this.shadows[i].shape, this.shadows[i].dtype));
+      tf.tidy(() => this.shadows[i].assign(tf.tensor(values, this.shadows[i].shape, this.shadows[i].dtype)));
     });
   }
 
