@@ -11,6 +11,8 @@ export class WeightEma {
   private readonly weights: tf.LayerVariable[];
   /** The engine's own average, when it keeps one: updated there, read into the shadows when they are needed. */
   private source: EngineWeightAverage | undefined;
+  /** Whether the engine's average moved since the shadows last matched it (validation, then two checkpoints, read it once). */
+  private sourceAhead = false;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -35,6 +37,7 @@ export class WeightEma {
   update(): void {
     if (this.source) {
       this.source.update();
+      this.sourceAhead = true;
       return;
     }
     tf.tidy(() => {
@@ -93,19 +96,21 @@ export class WeightEma {
 
   /** Shadows <- the engine's average. */
   private pull(): void {
-    if (!this.source) return;
+    if (!this.source || !this.sourceAhead) return;
     const averages = this.source.read();
     this.weights.forEach((w, i) => {
       const values = averages.get(w.originalName);
       if (!values) throw new Error(`EMA: the engine keeps no average of weight "${w.originalName}"`);
       tf.tidy(() => this.shadows[i].assign(tf.tensor(values, this.shadows[i].shape, this.shadows[i].dtype)));
     });
+    this.sourceAhead = false;
   }
 
   /** The engine's average <- shadows. */
   private push(): void {
     if (!this.source) return;
     this.source.load(new Map(this.weights.map((w, i) => [w.originalName, this.shadows[i].dataSync() as Float32Array])));
+    this.sourceAhead = false;
   }
 
   private copyInto(values: readonly tf.Tensor[]): void {

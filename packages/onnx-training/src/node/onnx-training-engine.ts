@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
-import { toGraphLayout, toKerasLayout, trainingWeightLayouts, type GraphLayout } from '@resnet-ts/onnx';
+import { toGraphLayout, trainingWeightLayouts, type GraphLayout } from '@resnet-ts/onnx';
 import { loadOnnxRuntime, type OnnxSessionOptions } from '@resnet-ts/onnx/node';
 import {
   evaluate,
@@ -20,6 +20,7 @@ import { onnxTrainingSupport } from '../support';
 import { BufferPair } from './buffer-pair';
 import { OnnxTrainingError } from './errors';
 import { ForwardSessions, type ForwardSession } from './forward-sessions';
+import { kerasCopy } from './keras-copy';
 import { StepSessions, type StepSession } from './step-sessions';
 import { GraphWeightAverage } from './weight-average';
 
@@ -206,7 +207,7 @@ class OnnxStepEngine implements StepEngine {
     for (const [key, pair] of this.slots) {
       const weightKey = weightKeyOfSlot(key);
       const shape = this.kerasShapes.get(weightKey) ?? [...pair.shape];
-      slots[key] = tf.tensor(this.kerasCopy(pair, shape, this.layouts.get(weightKey)), shape);
+      slots[key] = tf.tensor(kerasCopy(pair.current, shape, this.layouts.get(weightKey)), shape);
     }
     return { type: this.optimizerType, iterations: this.iterations, slots } as OptimizerState;
   }
@@ -234,7 +235,7 @@ class OnnxStepEngine implements StepEngine {
     tf.tidy(() =>
       this.model.weights.forEach((w) => {
         const shape = w.shape as number[];
-        w.write(tf.tensor(this.kerasCopy(this.pairOf(w), shape, this.layouts.get(w.originalName)), shape));
+        w.write(tf.tensor(kerasCopy(this.pairOf(w).current, shape, this.layouts.get(w.originalName)), shape));
       }),
     );
     this.dirty = false;
@@ -252,14 +253,6 @@ class OnnxStepEngine implements StepEngine {
     this.dirty = false;
   }
 
-
-  /**
-   * A copy in keras's layout, never a view: the cpu backend would keep a reference to the array,
-   * which the next step overwrites.
-   */
-  private kerasCopy(pair: BufferPair, kerasShape: number[], layout: GraphLayout | undefined): Float32Array {
-    return layout ? toKerasLayout(pair.current, kerasShape, layout) : pair.current.slice();
-  }
 
   private pairOf(w: tf.LayerVariable): BufferPair {
     const pair = this.weights.get(w.originalName);

@@ -1,6 +1,7 @@
-import { toGraphLayout, toKerasLayout, type GraphLayout } from '@resnet-ts/onnx';
+import { toGraphLayout, type GraphLayout } from '@resnet-ts/onnx';
 import type { EngineWeightAverage } from '@resnet-ts/trainer';
 import type { BufferPair } from './buffer-pair';
+import { kerasCopy } from './keras-copy';
 
 /** What the average needs of the engine: its weights (graph layout) and how to turn them into keras's. */
 export interface AveragedWeights {
@@ -36,10 +37,7 @@ export class GraphWeightAverage implements EngineWeightAverage {
 
   read(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
-    for (const [key, average] of this.averages) {
-      const layout = this.engine.layouts.get(key);
-      out.set(key, layout ? toKerasLayout(average, this.engine.kerasShapes.get(key)!, layout) : average.slice());
-    }
+    for (const [key, average] of this.averages) out.set(key, kerasCopy(average, this.engine.kerasShapes.get(key)!, this.engine.layouts.get(key)));
     return out;
   }
 
@@ -49,8 +47,7 @@ export class GraphWeightAverage implements EngineWeightAverage {
       if (!given || given.length !== average.length) {
         throw new Error(`EMA weight ${key}: expected ${average.length} values, got ${given ? given.length : 'none'}`);
       }
-      const layout = this.engine.layouts.get(key);
-      average.set(layout ? toGraphLayout(Float32Array.from(given), this.engine.kerasShapes.get(key)!, layout) : given);
+      average.set(toGraphLayout(given instanceof Float32Array ? given : Float32Array.from(given), this.engine.kerasShapes.get(key)!, this.engine.layouts.get(key)));
     }
   }
 }
