@@ -51,3 +51,10 @@ export function h5Keys(value: string): { x: string; y: string; classes?: string 
   const [x, y, classes] = keys;
   return classes ? { x, y, classes } : { x, y };
 }
+
+/** A number strictly between 0 and 1 (a decay). */
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('Expected a number between 0 and 1.');
+  return n;
+}

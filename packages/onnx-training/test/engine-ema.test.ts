@@ -10,10 +10,10 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function tinyDataset() {
-  const images = Uint8Array.from(seededValues(12 * 6 * 6 * 3, 21), (v) => Math.round((v + 1) * 127));
+function tinyDataset(training = true, seed = 21) {
+  const images = Uint8Array.from(seededValues(12 * 6 * 6 * 3, seed), (v) => Math.round((v + 1) * 127));
   const labels = Array.from({ length: 12 }, (_, i) => i % 3);
-  return arrayDataset({ images, shape: [12, 6, 6, 3], labels, classNames: ['a', 'b', 'c'] }, { training: true, imageSize: 6, seed: 4 });
+  return arrayDataset({ images, shape: [12, 6, 6, 3], labels, classNames: ['a', 'b', 'c'] }, { training, imageSize: 6, seed: 4 });
 }
 
 const onnx = onnxTrainingEngine({ intraOpThreads: 1 });
@@ -22,17 +22,22 @@ const withoutAverage: StepEngineFactory = async (options) => {
   const engine = await onnx(options);
   return new Proxy(engine, { get: (target, key) => (key === 'weightAverage' ? undefined : Reflect.get(target, key)) });
 };
-const run = { epochs: 3, batchSize: 4, lr: 0.05, ema: { decay: 0.7 }, seed: 2 } as const;
+const plain = { epochs: 3, batchSize: 4, lr: 0.05, ema: { decay: 0.7 }, seed: 2 } as const;
+// 3 steps an epoch: updates at steps 2, 4, 6, 8, so the stop after the first epoch falls between two.
+const scheduled = { ...plain, ema: { decay: 0.7, every: 2, warmup: true } } as const;
 
-describe('weight EMA on the onnxruntime engine', () => {
+describe.each([
+  ['every step', plain],
+  ['every 2 steps with warmup', scheduled],
+])('weight EMA on the onnxruntime engine (%s)', (_name, run) => {
   it("averages on the engine's own buffers: the same EMA weights as averaging the tfjs model after every step", async () => {
     const onEngine = tinyConvNet(6, 3);
     const used: boolean[] = [];
     const spying: StepEngineFactory = async (options) => {
       const engine = await onnx(options);
       const original = engine.weightAverage!.bind(engine);
-      engine.weightAverage = (model, decay) => {
-        const average = original(model, decay);
+      engine.weightAverage = (model) => {
+        const average = original(model);
         used.push(average !== undefined);
         return average;
       };
@@ -52,6 +57,28 @@ describe('weight EMA on the onnxruntime engine', () => {
       expectClose(key, values, b.get(key)!, { rtol: 1e-5, atol: 1e-6 });
     }
     for (const m of [onEngine, viaModel]) m.dispose();
+  });
+
+  it('validates the average swapped in on the engine: the same validation metrics and best checkpoint as through the model', async () => {
+    const withVal = { ...run, val: tinyDataset(false, 22) };
+    const [a, b] = [tinyConvNet(6, 3), tinyConvNet(6, 3)];
+    const [storeA, storeB] = [new MemoryCheckpointStore(), new MemoryCheckpointStore()];
+    const onEngine = await train({ model: a, train: tinyDataset(), ...withVal, engine: onnx, store: storeA });
+    const viaModel = await train({ model: b, train: tinyDataset(), ...withVal, engine: withoutAverage, store: storeB });
+    const metrics = (h: typeof onEngine.history) => h.map((e) => [e.val_loss, e.val_accuracy]);
+    expect(metrics(onEngine.history).flat().every(Number.isFinite)).toBe(true);
+    metrics(onEngine.history).forEach(([loss, accuracy], epoch) => {
+      expect(loss, `epoch ${epoch}`).toBeCloseTo(metrics(viaModel.history)[epoch][0]!, 5);
+      expect(accuracy).toBe(metrics(viaModel.history)[epoch][1]);
+    });
+    const [bestA, bestB] = [(await storeA.load('best'))!, (await storeB.load('best'))!];
+    expect(bestA.state.epoch).toBe(bestB.state.epoch);
+    const weights = (c: typeof bestA) => new Float32Array(tf.io.concatenateArrayBuffers([c.model.weightData!].flat()));
+    expectClose('best checkpoint', weights(bestA), weights(bestB), { rtol: 1e-5, atol: 1e-6 });
+    // The average itself (BatchNorm statistics included) is untouched by the precise BN of a validation window.
+    const [emaA, emaB] = [(await storeA.load('last'))!.tensors.ema, (await storeB.load('last'))!.tensors.ema];
+    for (const [key, tensor] of Object.entries(emaB)) expectClose(`ema ${key}`, emaA[key].dataSync() as Float32Array, tensor.dataSync() as Float32Array, { rtol: 1e-5, atol: 1e-6 });
+    for (const m of [a, b]) m.dispose();
   });
 
   it('resumes the engine-kept average from a checkpoint: the same weights as an uninterrupted run', async () => {

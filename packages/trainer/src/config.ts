@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { parseWith } from './recipe/issues';
 import { emaSettings, trainingSection } from './recipe/training';
 
+export { DEFAULT_EMA } from './recipe/training';
+
 /**
  * The JSON-serializable part of a training run (the recipe's `training` section, as written):
  * saved with every checkpoint so `resume` can continue with exactly the same settings. Defaults

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineWeightAverage } from './engine/step-engine';
+import { emaDecay, emaUpdatesAt, type EmaSchedule } from './ema-decay';
 import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights';
 
 /**
  * Exponential moving average of all model weights (trainable ones and BatchNorm statistics), as in
- * timm's ModelEmaV2: shadow = decay * shadow + (1 - decay) * weight after every optimizer step.
+ * timm's ModelEmaV2: shadow += (1 - decay) * (weight - shadow) after every optimizer step (a frozen
+ * weight's average stays bit-identical to it), or on a schedule (`EmaSchedule`: every few steps,
+ * a warmup) with {@link update} and {@link catchUp}.
  */
 export class WeightEma {
   private shadows: tf.Variable[];
@@ -14,12 +17,20 @@ export class WeightEma {
   /** Whether the engine's average moved since the shadows last matched it (validation, then two checkpoints, read it once). */
   private sourceAhead = false;
 
+  private readonly schedule: EmaSchedule;
+  /** The optimizer step the average last took the weights in at (a resumed run sets it). */
+  lastUpdateStep = 0;
+
+  /** `schedule`: a decay (every step, no warmup) or the whole schedule. */
   constructor(
     private readonly model: tf.LayersModel,
-    readonly decay: number,
+    schedule: number | EmaSchedule,
   ) {
     this.weights = orderedWeights(model);
+    this.schedule = typeof schedule === 'number' ? { decay: schedule } : schedule;
+    const { decay, every = 1 } = this.schedule;
     if (!(decay > 0 && decay < 1)) throw new Error(`ema.decay must be in (0, 1), got ${decay}.`);
+    if (!(Number.isInteger(every) && every >= 1)) throw new Error(`ema.every must be a whole number of steps, 1 or more, got ${every}.`);
     this.shadows = tf.tidy(() => this.weights.map((w) => tf.variable(w.read().clone(), false)));
   }
 
@@ -34,16 +45,53 @@ export class WeightEma {
     this.push();
   }
 
-  update(): void {
+  /** The per-step decay (before warmup). */
+  get decay(): number {
+    return this.schedule.decay;
+  }
+
+  /**
+   * Folds the model's weights (or the engine's) into the average after optimizer step `step`
+   * (1-based: the count after the step), if the schedule updates at that step. The step, not a
+   * count of calls, decides, so a resumed run updates at the same steps as an uninterrupted one.
+   * Without `step`: an update at the plain decay.
+   */
+  update(step?: number): void {
+    if (step === undefined) this.fold(this.schedule.decay);
+    else if (this.updatesAt(step)) this.foldAt(step);
+  }
+
+  /** Whether {@link update} after optimizer step `step` would fold the weights in. */
+  updatesAt(step: number): boolean {
+    return emaUpdatesAt(step, this.schedule);
+  }
+
+  /**
+   * Takes in the steps since the last update (at `decay ** steps`), so an average that is about to
+   * be read (validation, the end of the run) is never behind the weights; a no-op when it is not.
+   * Without it, a run shorter than `every` steps would end with its starting weights.
+   */
+  catchUp(step: number): boolean {
+    if (step <= this.lastUpdateStep) return false;
+    this.foldAt(step);
+    return true;
+  }
+
+  private foldAt(step: number): void {
+    this.fold(emaDecay(step, step - this.lastUpdateStep, this.schedule));
+    this.lastUpdateStep = step;
+  }
+
+  private fold(decay: number): void {
     if (this.source) {
-      this.source.update();
+      this.source.update(decay);
       this.sourceAhead = true;
       return;
     }
     tf.tidy(() => {
       this.weights.forEach((w, i) => {
         const shadow = this.shadows[i];
-        shadow.assign(tf.add(tf.mul(shadow, this.decay), tf.mul(w.read(), 1 - this.decay)));
+        shadow.assign(tf.add(shadow, tf.mul(tf.sub(w.read(), shadow), 1 - decay)));
       });
     });
   }
@@ -56,6 +104,20 @@ export class WeightEma {
     } finally {
       this.swapOut(live);
     }
+  }
+
+  /**
+   * With an engine-kept average: the engine holds (a copy of) the averages until
+   * {@link swapOutOnEngine}; the model is not written. Returns false, doing nothing, without one.
+   */
+  swapInOnEngine(): boolean {
+    if (!this.source) return false;
+    this.source.swapIn();
+    return true;
+  }
+
+  swapOutOnEngine(): void {
+    this.source?.swapOut();
   }
 
   /** Loads the averages into the model; returns copies of the live weights for {@link swapOut}. */

@@ -1,7 +1,7 @@
 // Platform-neutral trainer: training loop, metrics, evaluation, prediction, checkpoints in memory,
 // HTML reports. File-backed runs and resume live in `@resnet-ts/trainer/node`.
 export { train, type TrainOptions, type TrainResult } from './train';
-export { resolveTrainConfig, TRAIN_DEFAULTS, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
+export { resolveTrainConfig, TRAIN_DEFAULTS, DEFAULT_EMA, type TrainConfig, type ResolvedTrainConfig, type EmaOptions } from './config';
 export {
   parseRecipe,
   serializeRecipe,

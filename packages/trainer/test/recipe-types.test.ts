@@ -27,16 +27,21 @@ interface TrainConfigV01 {
   transfer?: TransferOptions;
   metadata?: Record<string, unknown>;
 }
-type ResolvedV01 = Required<Omit<TrainConfigV01, 'transfer' | 'metadata' | 'maxStepsPerEpoch' | 'maxValBatches'>> &
-  Pick<TrainConfigV01, 'transfer' | 'metadata' | 'maxStepsPerEpoch' | 'maxValBatches'>;
+/** 0.2 adds two optional EMA settings: code written against 0.1 still compiles. */
+interface TrainConfigV02 extends Omit<TrainConfigV01, 'ema'> {
+  ema?: { decay?: number; evaluate?: boolean; applyAtEnd?: boolean; every?: number; warmup?: boolean } | false;
+}
+type ResolvedV01 = Required<Omit<TrainConfigV02, 'transfer' | 'metadata' | 'maxStepsPerEpoch' | 'maxValBatches'>> &
+  Pick<TrainConfigV02, 'transfer' | 'metadata' | 'maxStepsPerEpoch' | 'maxValBatches'>;
 
-it('keeps the 0.1 shapes of TrainConfig, ResolvedTrainConfig and EmaOptions', () => {
-  expectTypeOf<TrainConfig>().toEqualTypeOf<TrainConfigV01>();
+it('keeps the 0.1 shapes of TrainConfig, ResolvedTrainConfig and EmaOptions (plus 0.2\'s optional EMA settings)', () => {
+  expectTypeOf<TrainConfig>().toEqualTypeOf<TrainConfigV02>();
+  expectTypeOf<TrainConfigV01>().toMatchTypeOf<TrainConfig>();
   // Assignable both ways (toEqualTypeOf cannot compare an intersection with a union inside).
   expectTypeOf<ResolvedTrainConfig>().toMatchTypeOf<ResolvedV01>();
   expectTypeOf<ResolvedV01>().toMatchTypeOf<ResolvedTrainConfig>();
   expectTypeOf<keyof ResolvedTrainConfig>().toEqualTypeOf<keyof ResolvedV01>();
-  expectTypeOf<EmaOptions | false>().toEqualTypeOf<NonNullable<TrainConfigV01['ema']>>();
+  expectTypeOf<EmaOptions | false>().toEqualTypeOf<NonNullable<TrainConfigV02['ema']>>();
 });
 
 it('still accepts a 0.1 DataSourceSpec', () => {

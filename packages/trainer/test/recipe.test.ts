@@ -56,7 +56,7 @@ describe('recipe defaults', () => {
         earlyStopping: false,
         checkpointEverySteps: 0,
         preciseBnBatches: 8,
-        ema: false,
+        ema: { decay: 0.999, every: 8, warmup: true },
       },
     });
   });

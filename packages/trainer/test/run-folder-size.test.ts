@@ -24,6 +24,8 @@ const run = (runDir: string, extra: Partial<RunOptions> = {}): RunOptions => ({
   epochs: 1,
   batchSize: 4,
   reportImages: 0,
+  // The live weights: with EMA the final model is the average, which `last` does not hold.
+  ema: false,
   onNotice: () => undefined,
   ...extra,
 });

@@ -106,6 +106,8 @@ describe('train', () => {
       lr: 0.5,
       optimizer: { type: 'sgd' },
       earlyStopping: { monitor: 'loss', patience: 1, mode: 'max' },
+      // The weights the callback sees at the epoch's end are the live ones, not an EMA's.
+      ema: false,
       callbacks: [{ onEpochEnd: async (_e, logs) => void seen.push({ loss: logs.loss, weights: await weightsOf(model) }) }],
     });
     expect(result.stopReason).toBe('early-stopping');

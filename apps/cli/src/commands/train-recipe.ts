@@ -6,6 +6,7 @@ import type { NormalizationPreset } from '@resnet-ts/data';
 import { readSettingsFile } from '../config-file';
 import { UsageError } from '../errors';
 import { planStartingWeights, type PlannedStartingWeights } from './train-weights';
+import { combineEmaSettings } from './train-ema';
 import { combineFeatureCacheSettings } from './train-feature-cache';
 import { ENGINE_CHOICES, EXECUTION_PROVIDERS, type EngineChoice, type ExecutionProvider } from './train-engine';
 
@@ -45,7 +46,9 @@ const FLAG_PATHS = {
   clipNorm: [['training', 'clipNorm']],
   stepsPerEpoch: [['training', 'maxStepsPerEpoch']],
   earlyStopping: [['training', 'earlyStopping', 'patience']],
-  ema: [['training', 'ema', 'decay']],
+  ema: [['training', 'ema']],
+  emaEvery: [['training', 'ema', 'every']],
+  emaWarmup: [['training', 'ema', 'warmup']],
   freezeBackbone: [['training', 'transfer', 'freezeBackbone']],
   unfreezeFrom: [['training', 'transfer', 'unfreezeFrom']],
   unfreezeEpoch: [['training', 'transfer', 'unfreezeEpoch']],
@@ -121,7 +124,7 @@ function flagOf(path: RecipePath, layer?: Layer): string | undefined {
 /** A recipe layer from flag values (or a flat config file): each key to its recipe paths. */
 function layerOf(settings: Flags, where = ''): Mapping {
   const layer: Mapping = {};
-  for (const [key, value] of Object.entries(combineFeatureCacheSettings(settings, where))) {
+  for (const [key, value] of Object.entries(combineEmaSettings(combineFeatureCacheSettings(settings, where), where))) {
     const paths: readonly RecipePath[] = FLAG_PATHS[key as keyof typeof FLAG_PATHS];
     const mapped = key === 'inputSize' ? [value, value] : value;
     for (const path of paths) setAt(layer, path, mapped);

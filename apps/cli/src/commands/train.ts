@@ -7,10 +7,11 @@ import { KEEP_CHECKPOINTS, openDataSource, readRunInfo, resumeRun, STARTING_WEIG
 import { createModel, getModelConfig, listModels, modelCardFor, writeModelCard, type ResNetOptions } from '@resnet-ts/zoo';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
-import { h5Keys, inputSize, integerAtLeast, positiveInteger } from '../options';
+import { fraction, h5Keys, inputSize, integerAtLeast, positiveInteger } from '../options';
 import { printJson, printLine, warnLine } from '../output';
 import { exitCodeOf, interruptOnSignals } from './interrupt';
 import { ALLOW_OUTSIDE_ROOT_HELP, onErrorOption, rewordUnreadable, warnSkipped } from '../bad-input';
+import { addEmaOptions } from './train-ema';
 import { addFeatureCacheOptions, featureCacheReport } from './train-feature-cache';
 import { RECIPE_HELP, trainRecipe } from './train-recipe';
 import { loadPlannedWeights, transferNotices } from './train-weights';
@@ -24,11 +25,6 @@ const positiveNumber = (value: string): number => {
 const nonNegativeNumber = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
-  return n;
-};
-const fraction = (value: string): number => {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('Expected a number between 0 and 1.');
   return n;
 };
 
@@ -89,13 +85,13 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--out <dir>', 'run folder (default runs/<model>-<time>)')
     .addOption(new Option('--steps-per-epoch <n>', 'train at most this many batches per epoch').argParser(positiveInteger))
     .addOption(new Option('--early-stopping <patience>', 'stop when val_loss has not improved for this many epochs').argParser(positiveInteger))
-    .addOption(new Option('--ema <decay>', 'keep an exponential moving average of the weights').argParser(fraction))
     .option('--weights <source>', `starting weights: ${STARTING_WEIGHTS_HELP}; their model card (or imagenet) decides the normalization`)
     .option('--skip-mismatch', 'leave layers the --weights do not fit (a head for other classes) at their initial weights')
     .option('--freeze-backbone', 'train only the classifier head')
     .option('--unfreeze-from <prefix>', 'train layers from the first one named with this prefix (e.g. conv5_)')
     .addOption(new Option('--unfreeze-epoch <n>', 'epoch (0-based) at which --unfreeze-from applies (> 0 needs --freeze-backbone)').argParser(integerAtLeast(0)))
     .addOption(new Option('--backbone-lr-scale <f>', 'learning rate of the layers before the head, as a fraction of --lr (e.g. 0.1; default 1)').argParser(positiveNumber));
+  addEmaOptions(command);
   addFeatureCacheOptions(command);
   command
     .addOption(new Option('--checkpoint-every <steps>', 'also checkpoint every this many steps').argParser(positiveInteger))

@@ -18,7 +18,7 @@ export class BufferPair {
   private currentTensor: Ort.Tensor;
 
   constructor(
-    Tensor: TensorCtor,
+    private readonly Tensor: TensorCtor,
     readonly key: string,
     readonly shape: readonly number[],
   ) {
@@ -39,6 +39,13 @@ export class BufferPair {
     }
     this.current = values;
     this.currentTensor = output;
+  }
+
+  /** Makes `values` (not a copy) the current values, e.g. a weight average for a validation window. */
+  hold(values: Float32Array): void {
+    if (values.length !== this.current.length) throw new Error(`${this.key}: expected ${this.current.length} values, got ${values.length}`);
+    this.current = values;
+    this.currentTensor = new this.Tensor('float32', values, [...this.shape]);
   }
 
   /** Overwrites the current values (a resume or a callback wrote the model's weights). */

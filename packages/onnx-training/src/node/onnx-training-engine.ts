@@ -241,8 +241,8 @@ class OnnxStepEngine implements StepEngine {
     this.dirty = false;
   }
 
-  weightAverage(model: tf.LayersModel, decay: number): GraphWeightAverage | undefined {
-    return model === this.model ? new GraphWeightAverage({ weights: this.weights, layouts: this.layouts, kerasShapes: this.kerasShapes }, decay) : undefined;
+  weightAverage(model: tf.LayersModel): GraphWeightAverage | undefined {
+    return model === this.model ? new GraphWeightAverage({ weights: this.weights, layouts: this.layouts, kerasShapes: this.kerasShapes, changed: () => (this.dirty = true) }) : undefined;
   }
 
   async syncFromModel(): Promise<void> {

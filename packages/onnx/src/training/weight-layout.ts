@@ -30,12 +30,43 @@ export function trainingWeightLayouts(model: tf.LayersModel): Map<string, GraphL
 
 /** Keras-layout values of a weight (or of one of its slots) in the graph's layout; the same array when it has none. */
 export function toGraphLayout(values: Float32Array, kerasShape: readonly number[], layout: GraphLayout | undefined): Float32Array {
-  return layout ? transpose(values, kerasShape, layout.perm) : values;
+  if (!layout) return values;
+  return samePermutation(layout.perm, HWIO_TO_OIHW) ? kernelTranspose(values, kerasShape, 'toOihw') : transpose(values, kerasShape, layout.perm);
 }
 
 /** Graph-layout values back in keras's layout; the same array when the weight has no layout. */
 export function toKerasLayout(values: Float32Array, kerasShape: readonly number[], layout: GraphLayout | undefined): Float32Array {
-  return layout ? transpose(values, layout.shape, inversePermutation(layout.perm)) : values;
+  if (!layout) return values;
+  return samePermutation(layout.perm, HWIO_TO_OIHW) ? kernelTranspose(values, kerasShape, 'toHwio') : transpose(values, layout.shape, inversePermutation(layout.perm));
+}
+
+const samePermutation = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((axis, i) => axis === b[i]);
+
+/** Tile edge of {@link kernelTranspose}: 32x32 floats read and written stay in the L1 cache. */
+const TILE = 32;
+
+/**
+ * HWIO [kh, kw, in, out] <-> OIHW, as a tiled transpose of the [kh*kw*in, out] matrix whose rows
+ * (i, p) sit at (p*in + i)*out: the same values as {@link transpose}, about twice as fast on ResNet50's
+ * kernels (the untiled gather reads one float per cache line), which every checkpoint, sync and EMA read pays.
+ */
+function kernelTranspose(values: Float32Array, [kh, kw, inputs, outputs]: readonly number[], direction: 'toOihw' | 'toHwio'): Float32Array {
+  const taps = kh * kw;
+  const rows = inputs * taps;
+  const out = new Float32Array(values.length);
+  for (let q0 = 0; q0 < rows; q0 += TILE) {
+    const q1 = Math.min(q0 + TILE, rows);
+    for (let o0 = 0; o0 < outputs; o0 += TILE) {
+      const o1 = Math.min(o0 + TILE, outputs);
+      for (let q = q0; q < q1; q++) {
+        const i = Math.floor(q / taps);
+        const hwio = ((q - i * taps) * inputs + i) * outputs;
+        if (direction === 'toOihw') for (let o = o0; o < o1; o++) out[o * rows + q] = values[hwio + o];
+        else for (let o = o0; o < o1; o++) out[hwio + o] = values[o * rows + q];
+      }
+    }
+  }
+  return out;
 }
 
 /** The permutation that undoes `perm`. */

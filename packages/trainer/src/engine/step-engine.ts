@@ -40,14 +40,21 @@ export interface StepEngine {
    * of them kept beside that copy, so that weight EMA need not write the model after every step.
    * Undefined when `model` is not the model the engine steps.
    */
-  weightAverage?(model: tf.LayersModel, decay: number): EngineWeightAverage | undefined;
+  weightAverage?(model: tf.LayersModel): EngineWeightAverage | undefined;
   dispose(): void;
 }
 
 /** A weight average an engine keeps (see `StepEngine.weightAverage`), by weight name (`originalName`). */
 export interface EngineWeightAverage {
   /** `average = decay * average + (1 - decay) * weight` for every weight, after a step. */
-  update(): void;
+  update(decay: number): void;
+  /**
+   * The engine steps, evaluates and recalibrates a copy of the averages until {@link swapOut}, which
+   * puts its own weights back: a validation window with the averaged weights that never goes
+   * through the model (the model gets them only if something syncs it, e.g. a checkpoint).
+   */
+  swapIn(): void;
+  swapOut(): void;
   /** Copies of the averages, in the model's layout. */
   read(): Map<string, Float32Array>;
   /** Replaces the averages with `values` (the model's layout), e.g. a checkpoint's. */

@@ -29,7 +29,7 @@ export function switchableEngine(first: StepEngine): SwitchableEngine {
     syncFromModel: () => current.syncFromModel(),
     // An average lives with the engine that made it; the only switch (cached features to images)
     // changes the model too, and an engine makes none for a model it does not step.
-    weightAverage: (model, decay) => current.weightAverage?.(model, decay),
+    weightAverage: (model) => current.weightAverage?.(model),
     dispose: () => current.dispose(),
     async switchTo(next) {
       await current.syncToModel();

@@ -1,5 +1,5 @@
 import { replaceWithHardLink } from '@resnet-ts/zoo/node';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -22,10 +22,31 @@ export async function linkIdenticalFiles(folder: string, others: string[]): Prom
       const candidate = join(other, name);
       const otherInfo = await stat(candidate).catch(() => null);
       if (!otherInfo?.isFile() || otherInfo.size !== info.size) continue;
-      if (!(await readFile(path)).equals(await readFile(candidate))) continue;
+      if (!(await sameBytes(path, candidate))) continue;
       if (await replaceWithHardLink(path, candidate)) saved += info.size;
       break;
     }
   }
   return saved;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Whether two files of the same size hold the same bytes, read a chunk at a time: files that
+ * differ (an EMA checkpoint beside the live weights) stop at the first chunk, not after two full reads.
+ */
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [fa, fb] = await Promise.all([open(a, 'r'), open(b, 'r')]);
+  try {
+    const [ba, bb] = [Buffer.alloc(CHUNK), Buffer.alloc(CHUNK)];
+    for (;;) {
+      const [ra, rb] = await Promise.all([fa.read(ba, 0, CHUNK), fb.read(bb, 0, CHUNK)]);
+      if (ra.bytesRead !== rb.bytesRead) return false;
+      if (ra.bytesRead === 0) return true;
+      if (!ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+    }
+  } finally {
+    await Promise.all([fa.close(), fb.close()]);
+  }
 }

@@ -21,11 +21,22 @@ const earlyStopping = strictObject(
   'training.earlyStopping',
 );
 
-/** `training.ema`: an exponential moving average of the weights. */
+/**
+ * `training.ema`: an exponential moving average of the weights. A field an `ema` section leaves
+ * out keeps its meaning of 0.1 (every step, no warmup), so recorded runs resume unchanged; a
+ * recipe without the section gets {@link DEFAULT_EMA}.
+ */
 export const emaSettings = strictObject(
   {
-    /** Default 0.999. */
+    /** The decay per optimizer step. Default 0.999. */
     decay: openFraction().optional(),
+    /**
+     * Fold the weights in every this many optimizer steps, at `decay ** every` (the same rate per
+     * step; torchvision's `--model-ema-steps`): an update reads every weight, so this divides its cost. Default 1.
+     */
+    every: positiveInt().optional(),
+    /** timm's EMA warmup: per-step decay `min(decay, 1 - (1 + step) ** -0.75)`, for runs too short to forget their start. Default false. */
+    warmup: z.boolean().optional(),
     /** Validate with the averaged weights. Default true. */
     evaluate: z.boolean().optional(),
     /** Leave the averaged weights in the model when training ends. Default true. */
@@ -33,6 +44,14 @@ export const emaSettings = strictObject(
   },
   'training.ema',
 );
+
+/**
+ * The weight EMA of a recipe that does not set `training.ema`: timm's warmup (a short run is not
+ * pulled back to its start: after 100 steps the decay is 0.97, from about 10k steps 0.999), updated
+ * every 8 steps (an eighth of the cost: on ResNet50 an update reads 200 MB and writes 100 MB). On the
+ * notebook's SIGNS run it lifts validation from 92.6 % to 95.4 %.
+ */
+export const DEFAULT_EMA = Object.freeze({ decay: 0.999, every: 8, warmup: true });
 
 /** `training.transfer.cacheFeatures` (see `FeatureCacheOptions`). */
 const cacheFeatures = strictObject(
@@ -133,8 +152,11 @@ export const trainingSection = strictObject(
      * 75-94 %. Frozen layers keep theirs. Default 8; 0: off (the layers' own moving averages).
      */
     preciseBnBatches: nonNegativeInt().default(8),
-    /** Keep an exponential moving average of the weights. Default: off. */
-    ema: offOr(emaSettings).default(false),
+    /**
+     * Keep an exponential moving average of the weights, validate with it and leave it in the
+     * model at the end. Default {@link DEFAULT_EMA}; `false`: off.
+     */
+    ema: offOr(emaSettings).default(() => ({ ...DEFAULT_EMA })),
     transfer: transfer.optional(),
     /** Free-form, JSON-serializable data stored with the run. */
     metadata: z.record(z.unknown()).optional(),
