@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineWeightAverage } from './engine/step-engine';
 import { emaDecay, emaUpdatesAt, type EmaSchedule } from './ema-decay';
-import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights';
+import { fromNamedByPosition, namedByPosition, weightOwners } from './weights';
 
 /**
  * Exponential moving average of all model weights (trainable ones and BatchNorm statistics), as in
@@ -12,6 +12,8 @@ import { fromNamedByPosition, namedByPosition, orderedWeights } from './weights'
 export class WeightEma {
   private shadows: tf.Variable[];
   private readonly weights: tf.LayerVariable[];
+  /** The layer of each weight: a frozen layer's weights are left out of an update. */
+  private readonly layers: tf.layers.Layer[];
   /** The engine's own average, when it keeps one: updated there, read into the shadows when they are needed. */
   private source: EngineWeightAverage | undefined;
   /** Whether the engine's average moved since the shadows last matched it (validation, then two checkpoints, read it once). */
@@ -26,7 +28,9 @@ export class WeightEma {
     private readonly model: tf.LayersModel,
     schedule: number | EmaSchedule,
   ) {
-    this.weights = orderedWeights(model);
+    const owners = weightOwners(model);
+    this.weights = owners.map(({ weight }) => weight);
+    this.layers = owners.map(({ layer }) => layer);
     this.schedule = typeof schedule === 'number' ? { decay: schedule } : schedule;
     const { decay, every = 1 } = this.schedule;
     if (!(decay > 0 && decay < 1)) throw new Error(`ema.decay must be in (0, 1), got ${decay}.`);
@@ -82,14 +86,22 @@ export class WeightEma {
     this.lastUpdateStep = step;
   }
 
+  /**
+   * One update. A frozen layer's weights are left out: their average already equals them (the
+   * update is exact for a constant), so reading them would only cost time; with a frozen ResNet50
+   * backbone and a head trained on cached features, that was nearly all of the update. (A layer
+   * that trained and was then frozen keeps the average it had; transfer stages only unfreeze.)
+   */
   private fold(decay: number): void {
+    const frozen = this.layers.map((layer) => !layer.trainable);
     if (this.source) {
-      this.source.update(decay);
+      this.source.update(decay, new Set(this.weights.filter((_, i) => frozen[i]).map((w) => w.originalName)));
       this.sourceAhead = true;
       return;
     }
     tf.tidy(() => {
       this.weights.forEach((w, i) => {
+        if (frozen[i]) return;
         const shadow = this.shadows[i];
         shadow.assign(tf.add(shadow, tf.mul(tf.sub(w.read(), shadow), 1 - decay)));
       });

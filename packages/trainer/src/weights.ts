@@ -5,11 +5,16 @@ import type * as tf from '@tensorflow/tfjs';
  * (`model.weights` lists trainable weights first, so freezing a layer reorders it.)
  */
 export function orderedWeights(model: tf.LayersModel): tf.LayerVariable[] {
-  const out: tf.LayerVariable[] = [];
+  return weightOwners(model).map(({ weight }) => weight);
+}
+
+/** {@link orderedWeights} with the (innermost) layer that holds each one. */
+export function weightOwners(model: tf.LayersModel): { weight: tf.LayerVariable; layer: tf.layers.Layer }[] {
+  const out: { weight: tf.LayerVariable; layer: tf.layers.Layer }[] = [];
   const visit = (layer: tf.layers.Layer) => {
     const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
     if (Array.isArray(nested)) nested.forEach(visit);
-    else out.push(...layer.weights);
+    else for (const weight of layer.weights) out.push({ weight, layer });
   };
   model.layers.forEach(visit);
   return out;

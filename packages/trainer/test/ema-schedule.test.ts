@@ -51,6 +51,23 @@ describe('EMA schedule', () => {
     model.dispose();
   });
 
+  it("leaves a frozen layer's weights out of an update", async () => {
+    const input = tf.input({ shape: [2] });
+    const first = tf.layers.dense({ units: 2, useBias: false, kernelInitializer: 'zeros', name: 'first' });
+    const second = tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: 'second' });
+    const model = tf.model({ inputs: input, outputs: second.apply(first.apply(input)) as tf.SymbolicTensor });
+    const ema = new WeightEma(model, 0.5);
+    first.trainable = false;
+    // Written behind the average's back: a frozen layer is not read, so its average stays at 0.
+    first.setWeights([tf.fill([2, 2], 4)]);
+    second.setWeights([tf.fill([2, 1], 4)]);
+    ema.update(1);
+    const averages = Object.values(ema.getWeights()).map((t) => Array.from(t.dataSync()));
+    expect(averages).toEqual([[0, 0, 0, 0], [2, 2]]);
+    ema.dispose();
+    model.dispose();
+  });
+
   it('a run shorter than the update interval ends with an average of its weights, not its starting ones', async () => {
     // 12 images at batch 4, one epoch: 3 steps, no update step of every: 4; the end catches up over all 3.
     const run = { train: randomDataset(12, 3, 6, 4), epochs: 1, batchSize: 4, lr: 0.05, seed: 2, preciseBnBatches: 0 };

@@ -27,9 +27,10 @@ export class GraphWeightAverage implements EngineWeightAverage {
     for (const [key, pair] of engine.weights) this.averages.set(key, pair.current.slice());
   }
 
-  update(decay: number): void {
+  update(decay: number, frozen: ReadonlySet<string>): void {
     const take = 1 - decay;
     for (const [key, average] of this.averages) {
+      if (frozen.has(key)) continue;
       const current = this.engine.weights.get(key)!.current;
       // As the trainer's WeightEma: a frozen weight's average stays bit-identical to it.
       for (let i = 0; i < average.length; i++) average[i] += (current[i] - average[i]) * take;

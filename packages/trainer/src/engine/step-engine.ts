@@ -46,8 +46,8 @@ export interface StepEngine {
 
 /** A weight average an engine keeps (see `StepEngine.weightAverage`), by weight name (`originalName`). */
 export interface EngineWeightAverage {
-  /** `average = decay * average + (1 - decay) * weight` for every weight, after a step. */
-  update(decay: number): void;
+  /** `average += (1 - decay) * (weight - average)` for every weight but those in `frozen` (by name), after a step. */
+  update(decay: number, frozen: ReadonlySet<string>): void;
   /**
    * The engine steps, evaluates and recalibrates a copy of the averages until {@link swapOut}, which
    * puts its own weights back: a validation window with the averaged weights that never goes
