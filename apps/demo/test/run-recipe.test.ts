@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckpointData, TrainConfig } from '@resnet-ts/trainer';
 import { modelCardFor } from '@resnet-ts/zoo';
-import { formRecipe, savedCard, savedRecipe, savedStart, trainSettings, type RecipeStart, type TrainForm } from '../src/state/run-recipe';
+import { formRecipe, notedRecipe, savedCard, savedRecipe, savedStart, trainSettings, type RecipeStart, type TrainForm } from '../src/state/run-recipe';
 
 const form: TrainForm = {
   architecture: 'resnet18',
@@ -71,5 +71,15 @@ describe('the demo run as a recipe', () => {
     const recipe = formRecipe(form);
     const broken = { ...trainSettings(recipe), epochs: '3' } as unknown as TrainConfig;
     expect(() => savedRecipe(checkpointOf(broken))).toThrow('the saved run: training.epochs: expected a number, got "3"');
+  });
+
+  it('reads back the recipe a saved-run note records (after the structured clone of IndexedDB), and nothing from a missing or damaged one', () => {
+    const recipe = formRecipe({ ...form, source: 'own', augment: true, epochs: 5, batchSize: 3, lr: 0.01 });
+    const { model, data, training } = structuredClone(recipe);
+    expect(notedRecipe({ model, data, training })).toEqual(recipe);
+    expect(notedRecipe(undefined)).toBeUndefined();
+    expect(notedRecipe('resnet18')).toBeUndefined();
+    expect(notedRecipe({ model, training })).toBeUndefined();
+    expect(notedRecipe({ model, data, training: { ...training, epochs: '5' } })).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Nothing is lost on reload: the classes of "My images" with their images, the backend the user
- * picked and the run saved with checkpoints come back from IndexedDB, and "Resume the saved run"
- * (disabled until a run is saved) continues the run on the restored images, a run from a
- * pretrained start included. Pause shows in the status while paused.
+ * picked and the run saved with checkpoints (its settings shown in the form) come back from
+ * IndexedDB, and "Resume the saved run" (disabled until a run is saved) continues the run on the
+ * restored images, a run from a pretrained start included. Pause shows in the status while paused.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,12 @@ describe.skipIf(!chromiumAvailable())('demo session in Chromium', () => {
       await expect(page.getByLabel('Shape classes', { exact: true }).isVisible()).resolves.toBe(false);
       expect([await demo.className(0), await demo.className(1)]).toEqual(['class A', 'squares']);
       expect([await demo.imageCount(0), await demo.imageCount(1)]).toEqual([3, 3]);
-      // The form shows its defaults, not the saved run's settings: the status says what Resume continues.
+      // The form shows the saved run's settings, and the status says what Resume continues.
+      await expect(page.getByLabel('Architecture', { exact: true }).inputValue()).resolves.toBe('resnet10');
+      await expect(page.getByLabel('Input size', { exact: true }).inputValue()).resolves.toBe('32');
+      await expect(page.getByLabel('Epochs', { exact: true }).inputValue()).resolves.toBe('2');
+      await expect(page.getByLabel('Batch size', { exact: true }).inputValue()).resolves.toBe('3');
+      await expect(page.getByLabel('Save checkpoints in this browser, to resume after a reload').isChecked()).resolves.toBe(true);
       await expect(page.getByTestId('train-status').textContent()).resolves.toMatch(new RegExp(`^A run saved at step ${stopped.points} .* can be resumed`));
       await screenshotBoth(page, 'train-restored');
 

@@ -112,6 +112,21 @@ function sectionsOfV01(meta: DemoMetadataV01): Pick<RecipeInput, 'model' | 'data
   };
 }
 
+/**
+ * The recipe a saved-run note recorded (see `SavedRun`), to show in the form after a reload; undefined
+ * when the note has none (an older note) or it no longer validates: the form then keeps its defaults.
+ */
+export function notedRecipe(value: unknown): RecipeWithData | undefined {
+  // Each section present: the parser would fill a missing one with its defaults, which are not the run's.
+  if (value === null || typeof value !== 'object' || !['model', 'data', 'training'].every((key) => key in value)) return undefined;
+  try {
+    const recipe = parseRecipe(value as RecipeInput, 'the saved run');
+    return recipe.data ? (recipe as RecipeWithData) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The recipe of the run saved in `checkpoint`; throws naming the key when it does not validate. */
 export function savedRecipe(checkpoint: CheckpointData): RecipeWithData {
   const { metadata, ...training } = checkpoint.config;

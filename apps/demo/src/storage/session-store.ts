@@ -4,7 +4,7 @@
  * when there is one). One record per key through the trainer's key-value store, whose puts are
  * atomic: a reload mid-write keeps the previous value, never half of a new one.
  */
-import type { KeyValueStore } from '@resnet-ts/trainer';
+import type { KeyValueStore, Recipe } from '@resnet-ts/trainer';
 import { indexedDbKeyValueStore } from '@resnet-ts/trainer/browser';
 
 const DATABASE = 'resnet-demo-session';
@@ -19,6 +19,8 @@ export interface SavedRunNote {
   classNames: string[];
   step: number;
   savedAt: string;
+  /** The run's recipe, which the form shows after a reload (notes written before it have none). */
+  recipe?: Pick<Recipe, 'model' | 'data' | 'training'>;
 }
 
 interface SessionRecords {

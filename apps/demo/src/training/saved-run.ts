@@ -3,6 +3,8 @@
  * while there is one, and a run on the user's images resumes only with the classes it was
  * trained on.
  */
+import type { RecipeWithData } from '@resnet-ts/trainer';
+import { notedRecipe } from '../state/run-recipe';
 import type { SavedRunNote, SessionStore } from '../storage/session-store';
 
 export class SavedRun {
@@ -20,8 +22,8 @@ export class SavedRun {
   }
 
   /** After a run with checkpoints ended (done or stopped): its `last` checkpoint is stored. */
-  async remember(classNames: string[], step: number): Promise<void> {
-    this.note = { classNames: [...classNames], step, savedAt: new Date().toISOString() };
+  async remember(classNames: string[], step: number, { model, data, training }: RecipeWithData): Promise<void> {
+    this.note = { classNames: [...classNames], step, savedAt: new Date().toISOString(), recipe: { model, data, training } };
     this.showAvailability();
     // The checkpoint itself is stored; if this note is not, Resume still works until a reload.
     await this.session.put('savedRun', this.note).catch(() => undefined);
@@ -32,6 +34,11 @@ export class SavedRun {
     this.note = null;
     this.showAvailability();
     await this.session.put('savedRun', null).catch(() => undefined);
+  }
+
+  /** The saved run's recipe, for the form after a reload; undefined without one (or an unreadable one). */
+  get recipe(): RecipeWithData | undefined {
+    return notedRecipe(this.note?.recipe);
   }
 
   /** For the status line after a reload: what can be resumed, or null when nothing is saved. */

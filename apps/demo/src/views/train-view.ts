@@ -335,7 +335,7 @@ export async function createTrainView({ state, notices, camera, session }: Train
       }
       progress.dataset.state = stopped ? 'stopped' : 'done';
       notices.info(`Trained ${started ? started.description : `${arch} on ${trainData.size} images`}. Try it in the Predict tab.`);
-      if (store) await savedRun.remember(result.classNames, result.step);
+      if (store) await savedRun.remember(result.classNames, result.step, recipe);
     } finally {
       guard.dispose();
       await dataset.dispose();
@@ -375,6 +375,9 @@ export async function createTrainView({ state, notices, camera, session }: Train
     showSource();
   }
   await savedRun.load();
+  // The form shows the saved run's settings, which Resume continues (and a new run starts from).
+  const savedSettings = savedRun.recipe;
+  if (savedSettings) applySavedRun(savedSettings);
   if (savedRun.summary) progress.textContent = savedRun.summary;
   trainButton.addEventListener('click', () => void start(false));
   resumeButton.addEventListener('click', () => void start(true));
