@@ -80,6 +80,7 @@ describe('the demo run as a recipe', () => {
     expect(notedRecipe(undefined)).toBeUndefined();
     expect(notedRecipe('resnet18')).toBeUndefined();
     expect(notedRecipe({ model, training })).toBeUndefined();
+    expect(notedRecipe({ model, data: undefined, training })).toBeUndefined();
     expect(notedRecipe({ model, data, training: { ...training, epochs: '5' } })).toBeUndefined();
   });
 });

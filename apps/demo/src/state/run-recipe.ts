@@ -117,11 +117,12 @@ function sectionsOfV01(meta: DemoMetadataV01): Pick<RecipeInput, 'model' | 'data
  * when the note has none (an older note) or it no longer validates: the form then keeps its defaults.
  */
 export function notedRecipe(value: unknown): RecipeWithData | undefined {
-  // Each section present: the parser would fill a missing one with its defaults, which are not the run's.
-  if (value === null || typeof value !== 'object' || !['model', 'data', 'training'].every((key) => key in value)) return undefined;
+  // Each section an object: the parser would fill a missing one with its defaults, which are not the run's.
+  if (value === null || typeof value !== 'object') return undefined;
+  const sections = value as Record<string, unknown>;
+  if (!['model', 'data', 'training'].every((key) => typeof sections[key] === 'object' && sections[key] !== null)) return undefined;
   try {
-    const recipe = parseRecipe(value as RecipeInput, 'the saved run');
-    return recipe.data ? (recipe as RecipeWithData) : undefined;
+    return parseRecipe(sections as RecipeInput, 'the saved run') as RecipeWithData;
   } catch {
     return undefined;
   }
